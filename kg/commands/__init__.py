@@ -1,0 +1,1 @@
+"""Click commands, one module each; kg.cli registers them on the ``kg`` group."""
