@@ -1,0 +1,300 @@
+"""The ``kg_membership`` component: a person holds a role in an organization or a country.
+
+How news states it, and what each rule reads:
+- title before the name: "U.S. Treasury Secretary Scott Bessent", "NATO Secretary-General Jens
+  Stoltenberg", "China's President Xi Jinping", "Grateful Dead drummer Mickey Hart";
+- appositive: "He Yongqian, a spokeswoman for China's Ministry of Commerce", "Wang, deputy director
+  of the Finance Ministry";
+- "X of Y" and "X at Y": "Steve Peers of the University of Essex" (no role stated);
+- a role taken or held: "Pelosi was elected Speaker of the House", "McCarthy, who held the post of Speaker";
+- a party label before the name: "Republican Kevin McCarthy".
+A head-of-state title with no country ("President Reagan") is given the country the document is about
+(see ``_home_country``), with a lower confidence.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from .. import gazetteer
+from .base import RawFact, add_fact, coarse, ensure_extensions, mention_index, mentions
+
+NAME = "kg_membership"
+
+_HEAD_OF_STATE = {"president", "prime minister", "premier", "chancellor", "king", "queen", "emperor",
+                  "leader", "supreme leader", "head of state", "president-elect", "vice president"}
+_ROLE_VERBS = {"elect", "name", "appoint", "nominate", "become", "serve", "hold", "resume", "assume", "take",
+               "choose", "select", "install", "promote", "swear"}
+_ROLE_NOUNS_OF_POST = {"post", "office", "position", "role", "job", "seat", "title"}
+_SKIP_WORDS = {"former", "then", "acting", "late", "current", "new", "incoming", "outgoing", "interim", "the",
+               "a", "an", "its", "his", "her", "their"}
+
+
+def _is_title_word(token: Token) -> bool:
+    return token.lower_.rstrip(".") in _title_vocab()
+
+
+_VOCAB: frozenset[str] | None = None
+
+
+def _title_vocab() -> frozenset[str]:
+    global _VOCAB
+    if _VOCAB is None:
+        words = set()
+        for t in gazetteer.PERSON_TITLES:
+            words.update(t.lower().split())
+        words.update(w.lower().rstrip(".") for w in gazetteer.HONORIFICS)
+        _VOCAB = frozenset(words)
+    return _VOCAB
+
+
+def _title_phrase(tokens: list[Token]) -> list[Token]:
+    """The longest run at the end of ``tokens`` that is a role title ("Treasury Secretary")."""
+    titles = {t.lower() for t in gazetteer.PERSON_TITLES}
+    best: list[Token] = []
+    for k in range(1, min(5, len(tokens)) + 1):
+        run = tokens[-k:]
+        text = " ".join(t.lower_ for t in run).replace(" - ", "-")
+        if text in titles or text.rstrip(".") in titles:
+            best = run
+    if best:
+        return best
+    # an occupational noun before the name ("drummer Mickey Hart", "fashion designer Tim Gunn")
+    run = []
+    for t in reversed(tokens):
+        if t.pos_ == "NOUN" and t.is_lower and t.dep_ in ("compound", "nmod", "amod", "appos"):
+            run.insert(0, t)
+        else:
+            break
+    return run
+
+
+def _role_text(run: list[Token]) -> str:
+    words = [t.text for t in run if t.lower_ not in _SKIP_WORDS]
+    return " ".join(words).replace(" - ", "-").strip()
+
+
+def _org_of(candidates: list[Span]) -> Span | None:
+    """The organization if one is named, else the country."""
+    orgs = [m for m in candidates if coarse(m) == "Organization"]
+    if orgs:
+        return orgs[-1]
+    countries = [m for m in candidates if coarse(m) == "Country"]
+    return countries[-1] if countries else None
+
+
+@Language.component(NAME)
+def find_memberships(doc: Doc) -> Doc:
+    """Add membership facts to ``doc._.kg_facts``."""
+    ensure_extensions()
+    index = mention_index(doc)
+    people = [m for m in mentions(doc) if coarse(m) == "Person"]
+    found: list[tuple[Span, str, Span | None, Span, float]] = []  # person, role, org, sentence, confidence
+    for person in people:
+        found.extend(_prefix(person, index))
+        found.extend(_appositive(person, index))
+        found.extend(_of_phrase(person, index))
+        found.extend(_role_clause(person, index))
+    home = _home_country(doc)
+    explicit = {(p.text, r.lower()) for p, r, o, _, _ in found if o is not None}
+    taken_countries = {o.kb_id_ for p, r, o, _, _ in found if o is not None and coarse(o) == "Country"
+                       and r.lower() in _HEAD_OF_STATE}
+    for person, role, org, sent, confidence in found:
+        if org is None:
+            if role.lower() not in _HEAD_OF_STATE or (person.text, role.lower()) in explicit:
+                continue
+            org = _pick_home(home, taken_countries)
+            if org is None:
+                continue
+            confidence = 0.55
+        fact = RawFact(relation="membership", args=[("member", person), ("organization", org)], sent=sent,
+                       extractor=NAME, confidence=confidence)
+        if role:
+            fact.attrs.append(("role", role))
+        add_fact(doc, fact)
+    return doc
+
+
+def _prefix(person: Span, index: dict[int, Span]) -> list:
+    """Title, organization or country written before the name."""
+    doc = person.doc
+    i = person.start
+    # titles inside the person mention itself ("President Donald Trump" tagged as one name)
+    inner = []
+    for t in person:
+        if _is_title_word(t) and t.i < person.end - 1:
+            inner.append(t)
+        else:
+            break
+    tokens: list[Token] = []
+    j = i - 1
+    while j >= 0 and i - j <= 8:
+        t = doc[j]
+        m = index.get(j)
+        if m is not None and coarse(m) != "Person":
+            tokens.insert(0, t)
+        elif t.lower_ in ("'s", "\u2019s") or (t.text == "," and tokens and j == i - 1):
+            tokens.insert(0, t)
+        elif _is_title_word(t) or t.lower_ in _SKIP_WORDS - {"the", "a", "an", "its", "his", "her", "their"}:
+            tokens.insert(0, t)
+        elif t.pos_ == "NOUN" and t.is_lower and t.head.i >= i - 1 and t.dep_ in ("compound", "nmod", "amod"):
+            tokens.insert(0, t)
+        elif t.text == "-" and tokens:
+            tokens.insert(0, t)
+        else:
+            break
+        j -= 1
+    words = [t for t in tokens if t.text not in (",",) and t.lower_ not in ("'s", "\u2019s")]
+    non_mention = [t for t in words if t.i not in index or coarse(index[t.i]) == "Person"]
+    candidates = []
+    for t in tokens:
+        m = index.get(t.i)
+        if m is not None and m not in candidates and coarse(m) != "Person":
+            candidates.append(m)
+    run = _title_phrase(non_mention + inner) if (non_mention or inner) else []
+    if not run:
+        # "U.S. Treasury Secretary": the title may reuse words of the organization's name
+        run = _title_phrase(words + inner)
+    if not run and not candidates:
+        return []
+    role = _role_text(run)
+    if not role and candidates and all(coarse(c) == "Organization" and c.label_ == "PoliticalParty"
+                                       for c in candidates):
+        return [(person, "", candidates[-1], person.sent, 0.8)]
+    if not role:
+        return []
+    org = _org_of(candidates)
+    return [(person, role, org, person.sent, 0.85 if org is not None else 0.6)]
+
+
+def _appositive(person: Span, index: dict[int, Span]) -> list:
+    """"NAME, a spokeswoman for ORG", "NAME, the then chair and spokesperson for ORG"."""
+    out = []
+    root = person.root
+    heads = [c for c in root.children if c.dep_ == "appos"]
+    if root.dep_ == "appos" and coarse(index.get(root.head.i, person)) != "Person":
+        pass
+    for head in heads:
+        roles = [head, *[c for c in head.children if c.dep_ == "conj"]]
+        org = _org_in(head, index)
+        for r in roles:
+            title = _title_from_head(r)
+            if not title:
+                continue
+            target = _org_in(r, index) or org
+            if target is not None:
+                out.append((person, title, target, person.sent, 0.8))
+    return out
+
+
+def _title_from_head(head: Token) -> str:
+    """The role named by a noun and its modifiers ("deputy director", "Treasury Secretary")."""
+    if head.pos_ not in ("NOUN", "PROPN"):
+        return ""
+    mods = [c for c in head.children if c.dep_ in ("compound", "amod") and c.i < head.i and c.i >= head.i - 3
+            and c.ent_type_ not in ("GPE", "NORP", "ORG")]
+    tokens = sorted([*mods, head], key=lambda t: t.i)
+    text = _role_text(tokens)
+    low = text.lower()
+    if head.lower_ in _title_vocab() or low in {t.lower() for t in gazetteer.PERSON_TITLES}:
+        return text
+    if head.pos_ == "NOUN" and head.lower_ not in ("one", "part", "member", "group", "number", "lot"):
+        return text  # an occupation noun ("politician", "drummer")
+    return ""
+
+
+def _org_in(head: Token, index: dict[int, Span]) -> Span | None:
+    """The organization or country a role noun points to: "for X", "of X", "at X", "X's"."""
+    for c in head.children:
+        if c.dep_ == "prep" and c.lower_ in ("for", "of", "at", "with", "in", "to"):
+            for obj in c.children:
+                if obj.dep_ == "pobj":
+                    m = _mention_under(obj, index)
+                    if m is not None and (c.lower_ != "in" or coarse(m) == "Country"):
+                        return m
+        if c.dep_ == "poss":
+            m = index.get(c.i)
+            if m is not None and coarse(m) in ("Organization", "Country"):
+                return m
+    for c in head.children:
+        if c.dep_ in ("compound", "nmod") and c.i in index and coarse(index[c.i]) in ("Organization", "Country"):
+            return index[c.i]
+    return None
+
+
+def _mention_under(token: Token, index: dict[int, Span]) -> Span | None:
+    """The organization/country mention a noun phrase names (the phrase's own, or its possessor's)."""
+    m = index.get(token.i)
+    if m is not None and coarse(m) in ("Organization", "Country"):
+        return m
+    found = None
+    for t in token.subtree:
+        m = index.get(t.i)
+        if m is not None and coarse(m) in ("Organization", "Country"):
+            found = m if found is None or coarse(m) == "Organization" and coarse(found) == "Country" else found
+    return found
+
+
+def _of_phrase(person: Span, index: dict[int, Span]) -> list:
+    """"Steve Peers of the University of Essex": a membership with no role stated."""
+    out = []
+    doc = person.doc
+    if person.end < len(doc) and doc[person.end].lower_ in ("of", "at"):
+        prep = doc[person.end]
+        obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        if obj is not None and prep.head.i in range(person.start, person.end):
+            m = _mention_under(obj, index)
+            if m is not None and coarse(m) == "Organization":
+                out.append((person, "", m, person.sent, 0.75))
+                for conj in obj.conjuncts:  # "of American University and contributor to Slate"
+                    title = _title_from_head(conj)
+                    target = _org_in(conj, index)
+                    if title and target is not None:
+                        out.append((person, title, target, person.sent, 0.7))
+    return out
+
+
+def _role_clause(person: Span, index: dict[int, Span]) -> list:
+    """"Pelosi was elected Speaker of the House", "who held the post of Speaker"."""
+    out = []
+    root = person.root
+    verb = root.head if root.dep_ in ("nsubj", "nsubjpass") else None
+    if root.dep_ in ("appos",) or root.dep_ == "nsubj" and root.head.pos_ == "AUX":
+        verb = root.head
+    if verb is None:
+        # "McCarthy, who held ..." — the relative clause hangs off the name
+        rel = next((c for c in root.children if c.dep_ == "relcl"), None)
+        verb = rel
+    if verb is None or verb.lemma_.lower() not in _ROLE_VERBS:
+        return out
+    for t in verb.subtree:
+        if t.i in range(person.start, person.end):
+            continue
+        if t.head.i != verb.i and t.head.lemma_.lower() not in _ROLE_NOUNS_OF_POST and t.head.dep_ != "prep":
+            continue
+        if t.pos_ in ("NOUN", "PROPN") and (t.lower_ in _title_vocab()):
+            org = _org_in(t, index)
+            if org is not None:
+                out.append((person, _title_from_head(t) or t.text, org, person.sent, 0.7))
+    return out
+
+
+def _home_country(doc: Doc) -> list[Span]:
+    """Countries of the document, the United States first when named, then by how often they appear."""
+    counts: Counter[str] = Counter()
+    first: dict[str, Span] = {}
+    for m in mentions(doc):
+        if coarse(m) == "Country" and m.kb_id_:
+            counts[m.kb_id_] += 1
+            first.setdefault(m.kb_id_, m)
+    ordered = sorted(counts, key=lambda k: (k != "United States", -counts[k]))
+    return [first[k] for k in ordered]
+
+
+def _pick_home(home: list[Span], taken: set[str]) -> Span | None:
+    for m in home:
+        if m.kb_id_ not in taken:
+            return m
+    return None

@@ -1,0 +1,204 @@
+"""The ``kg_mentions`` component: every name of a person, organization, country or place.
+
+It starts from the trained model's entities, adds what the gazetteers know (countries by name, code,
+demonym and capital; organizations by name and short form), finds courts named only by a description
+("a federal appeals court"), and drops what is not a name: bylines, photo credits, generated-story
+lines, dates and numbers. Each mention is a Span in ``doc.spans["kg_mentions"]`` whose ``label_`` is a
+fine type (``Person``, ``Country``, ``Place`` or an organization subtype) and whose ``kb_id_`` is the
+gazetteer's canonical name when there is one.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from .. import gazetteer
+from .base import MENTIONS_KEY, ensure_extensions
+
+# Words that end an organization's name and say what kind it is.
+_ORG_HEADS = {
+    "Court": ("court", "tribunal"),
+    "Legislature": ("congress", "parliament", "senate", "assembly", "duma", "bundestag", "diet", "house"),
+    "GovernmentBody": ("ministry", "department", "agency", "office", "council", "commission", "administration",
+                       "service", "bureau", "cabinet", "government", "authority", "secretariat", "directorate",
+                       "treasury", "police", "committee"),
+    "PoliticalParty": ("party", "democrats", "republicans", "greens"),
+    "EducationalInstitution": ("university", "college", "institute", "school", "academy"),
+    "NewsOrganization": ("news", "times", "post", "journal", "tribune", "herald", "gazette", "press", "tv",
+                         "television", "radio", "network", "media", "broadcasting"),
+    "Company": ("inc", "corp", "corporation", "ltd", "limited", "co", "company", "group", "plc", "llc", "ag",
+                "sa", "holdings", "bank", "airlines", "motors"),
+    "ArmedGroup": ("army", "forces", "militia", "brigade", "units", "front", "guard"),
+}
+
+# One-word "organizations" the small model tags that are not names on their own.
+_GENERIC_ORG_WORDS = {
+    "party", "chamber", "government", "court", "house", "ministry", "department", "administration",
+    "council", "committee", "cabinet", "agency", "parliament", "assembly", "commission", "bank", "company",
+    "group", "army", "police", "navy", "union", "state", "states", "federal", "congressional", "directive",
+}
+
+# Lines that credit a photo or say how a story was made carry no entities of the story.
+_BOILERPLATE = re.compile(
+    r"^\s*(photo|image|picture|video|graphic)s?\s*(courtesy|credit|by)?\s*[:\-–]|"
+    r"this (story|article) was (generated|written|produced|edited)|"
+    r"^\s*(reporting|writing|editing|additional reporting) by\b|"
+    r"^\s*\(?(c|©)\s*\d{4}|all rights reserved|"
+    r"^\s*(by|credit)\s*:?\s*[A-Z][a-z]+ [A-Z][a-z]+\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+_COURT_MODIFIERS = {"federal", "appeals", "appellate", "supreme", "district", "lower", "high", "trade", "state",
+                    "national", "constitutional", "administrative", "circuit", "u.s.", "us", "top", "regional",
+                    "-", "lower-court", "international", "european", "criminal", "military", "family"}
+
+_MONTHS_AND_DAYS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+                    "saturday", "sunday"}
+
+
+def org_subtype(text: str) -> str:
+    """Guess an organization's subtype from the words of its name."""
+    words = [w.lower().strip(".,") for w in re.split(r"[\s\-]+", text) if w]
+    for subtype, heads in _ORG_HEADS.items():
+        if any(w in heads for w in words):
+            return subtype
+    return "Organization"
+
+
+@Language.factory("kg_mentions")
+def make_mention_finder(nlp: Language, name: str) -> MentionFinder:
+    """Build the mention finder with phrase patterns from the gazetteers."""
+    return MentionFinder(nlp)
+
+
+@Language.component("kg_paragraphs")
+def mark_paragraphs(doc: Doc) -> Doc:
+    """A blank line always ends a sentence (headlines, datelines, credit lines)."""
+    for token in doc[1:]:
+        prev = doc[token.i - 1]
+        if prev.is_space and prev.text.count("\n") >= 2 and not token.is_space:
+            token.is_sent_start = True
+        elif token.is_space and token.text.count("\n") >= 2:
+            token.is_sent_start = False
+    return doc
+
+
+class MentionFinder:
+    """Finds and types every name in a Doc; see the module docstring."""
+
+    def __init__(self, nlp: Language) -> None:
+        ensure_extensions()
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.info: dict[str, tuple[str, str]] = {}  # match key → (fine label, canonical name)
+        seen: set[str] = set()
+        patterns: dict[str, list[Doc]] = {}
+
+        def add(form: str, label: str, canonical: str) -> None:
+            form = form.strip()
+            if not form or form in seen or len(form) < 2:
+                return
+            seen.add(form)
+            key = f"{label}|{canonical}"
+            self.info[key] = (label, canonical)
+            variants = {form, form.replace("'", "\u2019")}
+            patterns.setdefault(key, []).extend(nlp.make_doc(v) for v in variants)
+
+        for org in gazetteer.organizations():
+            for form in (org.name, *org.aliases):
+                add(form, org.subtype, org.name)
+        for country in gazetteer.countries():
+            for form in (country.name, *country.aliases, *country.demonyms, *country.capitals):
+                add(form, "Country", country.name)
+        for key, docs in patterns.items():
+            self.matcher.add(key, docs)
+        self.ambiguous = {gazetteer.normalize_name(a) for a in gazetteer.ambiguous_aliases()}
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Set ``doc.spans['kg_mentions']``."""
+        candidates: list[tuple[int, int, int, str, str]] = []  # (start, end, priority, label, canonical)
+        ner_person = {(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"}
+        for match_id, start, end in self.matcher(doc):
+            label, canonical = self.info[doc.vocab.strings[match_id]]
+            span = doc[start:end]
+            if (start, end) in ner_person and gazetteer.normalize_name(span.text) in self.ambiguous:
+                continue
+            candidates.append((start, end, 2, label, canonical))
+        for ent in doc.ents:
+            typed = self._type_entity(ent)
+            if typed is not None:
+                span, label = typed
+                candidates.append((span.start, span.end, 1, label, ""))
+        candidates.extend(self._described_courts(doc))
+
+        chosen: list[Span] = []
+        taken: set[int] = set()
+        for start, end, _prio, label, canonical in sorted(candidates, key=lambda c: (-(c[1] - c[0]), -c[2], c[0])):
+            if any(i in taken for i in range(start, end)):
+                continue
+            span = Span(doc, start, end, label=label, kb_id=canonical)
+            if self._skip(span):
+                continue
+            taken.update(range(start, end))
+            chosen.append(span)
+        chosen.sort(key=lambda s: s.start)
+        doc.spans[MENTIONS_KEY] = chosen
+        return doc
+
+    def _type_entity(self, ent: Span) -> tuple[Span, str] | None:
+        """Trim an entity of articles and possessives and give it a fine type, or None."""
+        doc = ent.doc
+        start, end = ent.start, ent.end
+        while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+            start += 1
+        while end > start and (doc[end - 1].lower_ in ("'s", "\u2019s", "'") or doc[end - 1].is_punct
+                               or doc[end - 1].is_space):
+            end -= 1
+        if start >= end:
+            return None
+        span = doc[start:end]
+        text = span.text
+        if not any(c.isalpha() for c in text) or text.lower() in _MONTHS_AND_DAYS:
+            return None
+        label = ent.label_
+        if label == "PERSON":
+            # "He Yongqian": a capitalized pronoun glued to a name is the name's first part.
+            if start > 0 and doc[start - 1].text == "He" and doc[start - 1].is_sent_start and "\n" not in text:
+                span = doc[start - 1:end]
+            return span, "Person"
+        if label == "ORG":
+            if len(span) == 1 and span.text.lower() in _GENERIC_ORG_WORDS:
+                return None
+            if text.isupper() and len(span) > 2:  # a headline in capitals, not a name
+                return None
+            return span, org_subtype(text)
+        if label == "GPE":
+            return span, "Place"
+        if label in ("LOC", "FAC"):
+            return span, "Place"
+        if label == "NORP":
+            return None  # demonyms come from the gazetteer; other groups are not entities here
+        return None
+
+    def _described_courts(self, doc: Doc) -> list[tuple[int, int, int, str, str]]:
+        """Courts named by description: "a U.S. federal appeals court", "the lower court"."""
+        out = []
+        for token in doc:
+            if token.lower_ not in ("court", "tribunal") or token.pos_ not in ("NOUN", "PROPN"):
+                continue
+            start = token.i
+            while start > 0 and (doc[start - 1].lower_ in _COURT_MODIFIERS or doc[start - 1].pos_ == "PROPN"
+                                 and doc[start - 1].ent_type_ in ("GPE", "NORP")):
+                start -= 1
+            if start == token.i:
+                continue  # a bare "court" names nothing
+            out.append((start, token.i + 1, 0, "Court", ""))
+        return out
+
+    def _skip(self, span: Span) -> bool:
+        """Mentions inside bylines, credits and boilerplate lines are not entities of the story."""
+        sent = span.sent
+        return bool(_BOILERPLATE.search(sent.text))

@@ -1,0 +1,240 @@
+"""Mentions → entities: name chains within a document, type voting, canonical names, stable keys.
+
+"Bessent" joins "Scott Bessent" whatever type the model gave it; "Washington" and "American" are the
+United States when the gazetteer says so; "ECJ" joins "European Court of Justice" by its initials. The
+key of an entity depends on its canonical name only, so the same entity gets the same IRI in every
+document and every run. Courts named only by a description ("a federal court") are not the same court
+in two documents, so their keys carry the document id.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from urllib.parse import quote
+
+from spacy.tokens import Doc, Span
+
+from . import gazetteer
+from .extractors.base import COARSE_OF, RawFact, mentions
+from .model import Document, Entity, Extraction, Fact
+
+_TITLE_WORDS = None
+
+
+def _titles() -> frozenset[str]:
+    global _TITLE_WORDS
+    if _TITLE_WORDS is None:
+        words = set(gazetteer.HONORIFICS)
+        for title in gazetteer.PERSON_TITLES:
+            words.update(title.split())
+        words.update({"former", "late", "then", "acting", "deputy", "vice", "chief", "senior", "u.s.", "us"})
+        _TITLE_WORDS = frozenset(w.lower().rstrip(".") for w in words)
+    return _TITLE_WORDS
+
+
+def slug(name: str) -> str:
+    """A readable, IRI-safe identifier for a name (percent-encoded when it has no Latin letters)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    s = re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower()
+    if len(s) >= max(2, len(name) // 3):
+        return s
+    return quote(re.sub(r"\s+", "-", name.strip().lower()), safe="-")
+
+
+def person_name(span: Span) -> str:
+    """A person mention without titles and honorifics in front ("President Donald Trump" → "Donald Trump")."""
+    tokens = list(span)
+    while len(tokens) > 1 and tokens[0].lower_.rstrip(".") in _titles():
+        tokens = tokens[1:]
+    text = span.doc[tokens[0].i:span.end].text
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def surface(span: Span) -> str:
+    """A mention's text on one line, without a trailing possessive."""
+    text = re.sub(r"\s+", " ", span.text).strip()
+    return re.sub(r"['\u2019]s?$", "", text).strip()
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", name) if w[0].isupper())
+
+
+class _Chain:
+    __slots__ = ("forms", "labels", "canonical", "generic")
+
+    def __init__(self) -> None:
+        self.forms: Counter[str] = Counter()
+        self.labels: Counter[str] = Counter()
+        self.canonical = ""
+        self.generic = False
+
+
+def resolve(doc: Doc, document: Document) -> Extraction:
+    """Entities and facts of one processed document."""
+    spans = mentions(doc)
+    chains: dict[str, _Chain] = {}
+    chain_of: dict[int, str] = {}  # mention start token → chain id
+
+    def chain(cid: str) -> _Chain:
+        return chains.setdefault(cid, _Chain())
+
+    # 1. full person names first, so surnames can join them
+    full_names: dict[str, str] = {}  # token of a full name → chain id
+    for span in spans:
+        if span.label_ == "Person" and not span.kb_id_:
+            name = person_name(span)
+            if len(name.split()) >= 2:
+                cid = "person:" + name.lower()
+                # "Xi Jinping" and "President Xi Jinping" are one chain; so are names one contains
+                for other in list(chains):
+                    if other.startswith("person:") and (name.lower() in other or other[7:] in name.lower()):
+                        if len(other) >= len(cid):
+                            cid = other
+                c = chain(cid)
+                c.forms[name] += 1
+                c.labels["Person"] += 2
+                chain_of[span.start] = cid
+    for cid in list(chains):
+        if cid.startswith("person:"):
+            words = cid[7:].split()
+            for position, word in enumerate(words):
+                # the last word (surname) wins over the first (given name or family name first)
+                if word not in full_names or position == len(words) - 1:
+                    full_names[word] = cid
+
+    # 2. everything else
+    for span in spans:
+        if span.start in chain_of:
+            continue
+        text = surface(span)
+        if span.kb_id_:
+            cid = "gaz:" + span.kb_id_
+            c = chain(cid)
+            c.canonical = span.kb_id_
+            c.forms[text] += 1
+            c.labels[span.label_] += 3
+        else:
+            name = person_name(span) if span.label_ == "Person" else text
+            key = name.lower()
+            if key in full_names and span.label_ not in ("Country",):
+                cid = full_names[key]
+                chain(cid).forms[name] += 1
+                chain(cid).labels["Person"] += 1
+            elif span.label_ == "Court" and span.root.lower_ in ("court", "tribunal") and not span[0].is_title:
+                cid = "generic:" + key
+                c = chain(cid)
+                c.generic = True
+                c.forms[name] += 1
+                c.labels["Court"] += 1
+            else:
+                cid = "name:" + key
+                chain(cid).forms[name] += 1
+                chain(cid).labels[span.label_] += 1
+        chain_of[span.start] = cid
+
+    # 3. acronyms join the organization whose initials they spell ("SDF", "ECJ")
+    merged: dict[str, str] = {}
+    for cid, c in chains.items():
+        form = c.forms.most_common(1)[0][0]
+        if not cid.startswith("name:") or not re.fullmatch(r"[A-Z]{2,6}", form):
+            continue
+        for other, oc in chains.items():
+            if other == cid or oc.generic:
+                continue
+            if COARSE_OF.get(oc.labels.most_common(1)[0][0]) != "Organization":
+                continue
+            if any(_initials(f) == form for f in oc.forms):
+                merged[cid] = other
+                break
+    for src, dst in merged.items():
+        chains[dst].forms.update(chains[src].forms)
+        del chains[src]
+    chain_of = {start: merged.get(cid, cid) for start, cid in chain_of.items()}
+
+    # 4. entities
+    entities: dict[str, Entity] = {}
+    key_of: dict[str, str] = {}
+    for cid, c in chains.items():
+        votes: Counter[str] = Counter()
+        for label, n in c.labels.items():
+            votes[label] += n
+        label = votes.most_common(1)[0][0]
+        coarse = COARSE_OF.get(label, "Organization")
+        if c.canonical:
+            name = c.canonical
+        elif coarse == "Person":
+            name = max(c.forms, key=lambda f: (len(f.split()), c.forms[f], len(f)))
+        else:
+            name = max(c.forms, key=lambda f: (c.forms[f], len(f)))
+        key = slug(name)
+        if c.generic:
+            key = f"{slug(document.id)}/{key}"
+        links: tuple[tuple[str, str], ...] = ()
+        if coarse == "Country":
+            record = gazetteer.lookup_country(name)
+            if record is not None:
+                links = tuple((k, v) for k, v in (("iso3166Alpha2", record.iso2), ("iso3166Alpha3", record.iso3),
+                                                  ("geonames", str(record.geonames_id or "")),
+                                                  ("wikipedia", record.wikipedia or "")) if v)
+        subtype = label if label in COARSE_OF and COARSE_OF[label] == "Organization" and label != "Organization" \
+            else None
+        aliases = tuple(sorted(set(c.forms) | ({name} if name else set())))
+        previous = entities.get(key)
+        if previous is not None:
+            aliases = tuple(sorted(set(previous.aliases) | set(aliases)))
+        entities[key] = Entity(key=key, label=name, type=coarse, subtype=subtype, aliases=aliases, links=links)
+        key_of[cid] = key
+
+    def entity_key(span: Span) -> str | None:
+        cid = chain_of.get(span.start)
+        return key_of.get(cid) if cid else None
+
+    facts = [f for raw in (doc._.kg_facts or []) if (f := _fact(raw, entity_key, document)) is not None]
+    return Extraction(document=document, entities=list(entities.values()), facts=_dedupe(facts))
+
+
+def _fact(raw: RawFact, entity_key, document: Document) -> Fact | None:
+    args = []
+    for name, span in raw.args:
+        key = entity_key(span)
+        if key is None:
+            continue
+        if (name, key) not in args:
+            args.append((name, key))
+    return Fact(
+        relation=raw.relation,
+        args=tuple(args),
+        attrs=tuple(raw.attrs),
+        sentence=raw.sent.text.strip(),
+        start=raw.sent.start_char + (len(raw.sent.text) - len(raw.sent.text.lstrip())),
+        end=raw.sent.start_char + len(raw.sent.text.rstrip()),
+        extractor=raw.extractor,
+        confidence=raw.confidence,
+        status=raw.status,
+    )
+
+
+def _dedupe(facts: list[Fact]) -> list[Fact]:
+    """One fact per relation, arguments, attributes and sentence; self-relations dropped."""
+    seen: set[tuple] = set()
+    out = []
+    for f in facts:
+        keys = [k for _, k in f.args]
+        if len(keys) >= 2 and len(set(keys)) == 1:
+            continue
+        sig = (f.relation, tuple(sorted(f.args)), tuple(sorted(map(str, f.attrs))), f.start)
+        if sig in seen:
+            continue
+        seen.add(sig)
+        out.append(f)
+    return out
+
+
+def documents_mentions(extraction: Extraction) -> dict[str, list[str]]:
+    """Entity keys by coarse type (for summaries)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for e in extraction.entities:
+        out[e.type].append(e.key)
+    return out
