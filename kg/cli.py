@@ -106,7 +106,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: b
     if html:
         click.echo(f"View:     {html} (open it in a browser)")
     click.echo(f"Try:      kg query {ttl} 'SELECT ?person ?role ?org WHERE {{ ?m a kg:Membership ; "
-               "org:member/rdfs:label ?person ; org:role/rdfs:label ?role ; org:organization/rdfs:label ?org }}'")
+               "org:member/rdfs:label ?person ; org:role/rdfs:label ?role ; org:organization/rdfs:label ?org }'")
 
 
 @main.command()

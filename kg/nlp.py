@@ -21,6 +21,7 @@ KG_COMPONENTS = (
     "kg_membership",
     "kg_tariff",
     "kg_court_ruling",
+    "kg_statement",
 )
 
 # "U.S.-China" is one token in the trained tokenizer; two countries need two tokens.

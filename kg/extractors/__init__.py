@@ -8,4 +8,4 @@ from __future__ import annotations
 
 def register_all() -> None:
     """Import every component module so spaCy's registry knows their names."""
-    from . import court_ruling, membership, mentions, tariff  # noqa: F401
+    from . import court_ruling, membership, mentions, statement, tariff  # noqa: F401

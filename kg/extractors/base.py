@@ -121,3 +121,54 @@ def modality(verb: Token) -> str | None:
             if c.dep_ == "aux" and c.lower_ in PLAN_WORDS:
                 return "Planned"
     return None
+
+
+_PRONOUN_TYPES = {"he": ("Person",), "she": ("Person",), "it": ("Organization", "Country"),
+                  "they": ("Organization", "Country")}
+
+
+def antecedent(token: Token, index: dict[int, Span]) -> Span | None:
+    """The mention a subject pronoun stands for: the nearest earlier mention of a fitting type.
+
+    Only mentions that were themselves subjects count for "it"/"they", since objects are rarely picked
+    up again by a pronoun in news prose; "he"/"she" take the nearest person.
+    """
+    kinds = _PRONOUN_TYPES.get(token.lower_)
+    if kinds is None:
+        return None
+    doc = token.doc
+    best = None
+    for span in mentions(doc):
+        if span.start >= token.i:
+            break
+        if coarse(span) not in kinds:
+            continue
+        if token.lower_ in ("it", "they") and span.root.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        best = span
+    if best is not None and token.i - best.start > 400:
+        return None
+    return best
+
+
+def subject_mention(verb: Token, index: dict[int, Span], *, kinds: tuple[str, ...] = ("Person", "Organization",
+                                                                                      "Country")) -> Span | None:
+    """The mention that is the subject of ``verb`` (through a pronoun or a conjoined verb)."""
+    v = verb
+    for _ in range(3):
+        for c in v.children:
+            if c.dep_ in ("nsubj",):
+                m = index.get(c.i)
+                if m is None:
+                    m = next((index[t.i] for t in c.subtree if t.i in index and index[t.i].root == t
+                              and t.head == c or t.i in index and index[t.i].root == c), None)
+                if m is None and c.pos_ == "PRON":
+                    m = antecedent(c, index)
+                if m is not None and coarse(m) in kinds:
+                    return m
+                return None
+        if v.dep_ in ("conj", "xcomp", "advcl") and v.head is not v:
+            v = v.head
+        else:
+            return None
+    return None
