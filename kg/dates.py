@@ -28,19 +28,17 @@ def _safe(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def _year_for(month: int, day: int, ref: dt.date | None, *, past: bool) -> int | None:
-    """The year that puts month/day nearest the reference date (in the past when ``past``)."""
+def _year_for(month: int, day: int, ref: dt.date | None, *, past: bool, future: bool) -> int | None:
+    """The year that puts month/day nearest the reference date ("last" forces the past, "next" the future)."""
     if ref is None:
         return None
-    year = ref.year
-    candidate = _safe(year, month, day)
-    if candidate is None:
-        return None
-    if past and candidate > ref + dt.timedelta(days=7):
-        return year - 1
-    if not past and (ref - candidate).days > 183:
-        return year + 1
-    return year
+    options = [(y, _safe(y, month, day)) for y in (ref.year - 1, ref.year, ref.year + 1)]
+    options = [(y, d) for y, d in options if d is not None]
+    if past:
+        options = [(y, d) for y, d in options if d <= ref] or options
+    if future:
+        options = [(y, d) for y, d in options if d >= ref] or options
+    return min(options, key=lambda o: abs((o[1] - ref).days))[0] if options else None
 
 
 def resolve_date(phrase: str, ref: dt.date | None) -> dt.date | None:
@@ -61,7 +59,7 @@ def resolve_date(phrase: str, ref: dt.date | None) -> dt.date | None:
             continue
         if m[3]:
             return _safe(int(m[3]), month, int(day))
-        year = _year_for(month, int(day), ref, past=not future)
+        year = _year_for(month, int(day), ref, past=past, future=future)
         return _safe(year, month, int(day)) if year else None
     if ref is None:
         return None

@@ -99,6 +99,8 @@ def resolve(doc: Doc, document: Document) -> Extraction:
     for cid in list(chains):
         if cid.startswith("person:"):
             words = cid[7:].split()
+            # "al-Assad" is also "Assad"; "Glawischnig-Piesczek" stays whole as well
+            words = words + [part for w in words if "-" in w for part in w.split("-")[-1:] if len(part) > 2]
             for position, word in enumerate(words):
                 # the last word (surname) wins over the first (given name or family name first)
                 if word not in full_names or position == len(words) - 1:
@@ -134,11 +136,19 @@ def resolve(doc: Doc, document: Document) -> Extraction:
                 chain(cid).labels[span.label_] += 1
         chain_of[span.start] = cid
 
-    # 3. acronyms join the organization whose initials they spell ("SDF", "ECJ")
+    # 3. acronyms join the organization whose initials they spell ("SDF", "ECJ"); a name in brackets
+    #    right after another ("the Supreme Court of Justice (Oberster Gerichtshof)") is the same thing
     merged: dict[str, str] = {}
+    for a, b in zip(spans, spans[1:]):
+        between = doc[a.end:b.start].text.strip()
+        after = doc[b.end].text if b.end < len(doc) else ""
+        ca, cb = chain_of.get(a.start), chain_of.get(b.start)
+        if between == "(" and after == ")" and ca and cb and ca != cb and cb.startswith("name:") \
+                and COARSE_OF.get(a.label_) == COARSE_OF.get(b.label_, "Organization") != "Person":
+            merged[cb] = ca
     for cid, c in chains.items():
         form = c.forms.most_common(1)[0][0]
-        if not cid.startswith("name:") or not re.fullmatch(r"[A-Z]{2,6}", form):
+        if cid in merged or not cid.startswith("name:") or not re.fullmatch(r"[A-Z]{2,6}", form):
             continue
         for other, oc in chains.items():
             if other == cid or oc.generic:

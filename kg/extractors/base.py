@@ -137,18 +137,57 @@ def antecedent(token: Token, index: dict[int, Span]) -> Span | None:
     if kinds is None:
         return None
     doc = token.doc
-    best = None
+    quoted = _quoted_tokens(doc)
+    best = fallback = None
     for span in mentions(doc):
         if span.start >= token.i:
             break
-        if coarse(span) not in kinds:
+        if coarse(span) not in kinds or span.start in quoted:
             continue
-        if token.lower_ in ("it", "they") and span.root.dep_ not in ("nsubj", "nsubjpass"):
-            continue
-        best = span
+        fallback = span
+        if _is_subject(span):
+            best = span
+    if token.lower_ in ("it", "they"):
+        fallback = None
+        # "it" reaches back one sentence at most
+        if best is not None and best.sent.start < _previous_sentence_start(token):
+            best = None
+    best = best or fallback
     if best is not None and token.i - best.start > 400:
         return None
     return best
+
+
+def _is_subject(span: Span) -> bool:
+    root = span.root
+    if root.dep_ in ("nsubj", "nsubjpass"):
+        return True
+    # "Treasury Secretary, Scott Bessent, said": an appositive of the subject
+    return root.dep_ in ("appos", "compound") and root.head.dep_ in ("nsubj", "nsubjpass")
+
+
+def _previous_sentence_start(token: Token) -> int:
+    sent = token.sent
+    if sent.start == 0:
+        return 0
+    return token.doc[sent.start - 1].sent.start
+
+
+def _quoted_tokens(doc: Doc) -> set[int]:
+    """Token indices inside quotation marks (cached on the Doc)."""
+    cached = doc.user_data.get("kg_quoted")
+    if cached is not None:
+        return cached
+    inside = False
+    out: set[int] = set()
+    for t in doc:
+        if t.text in ("\u201c", "\u201d", '"', "``", "''"):
+            inside = t.text != "\u201d" and not inside
+            continue
+        if inside:
+            out.add(t.i)
+    doc.user_data["kg_quoted"] = out
+    return out
 
 
 def subject_mention(verb: Token, index: dict[int, Span], *, kinds: tuple[str, ...] = ("Person", "Organization",

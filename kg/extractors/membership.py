@@ -23,8 +23,9 @@ from .base import RawFact, add_fact, coarse, ensure_extensions, mention_index, m
 
 NAME = "kg_membership"
 
+# Titles that name a country's office even when the country goes unsaid ("President Reagan").
 _HEAD_OF_STATE = {"president", "prime minister", "premier", "chancellor", "king", "queen", "emperor",
-                  "leader", "supreme leader", "head of state", "president-elect", "vice president"}
+                  "supreme leader", "head of state", "president-elect", "vice president"}
 _ROLE_VERBS = {"elect", "name", "appoint", "nominate", "become", "serve", "hold", "resume", "assume", "take",
                "choose", "select", "install", "promote", "swear"}
 _ROLE_NOUNS_OF_POST = {"post", "office", "position", "role", "job", "seat", "title"}
@@ -97,6 +98,7 @@ def find_memberships(doc: Doc) -> Doc:
         found.extend(_appositive(person, index))
         found.extend(_of_phrase(person, index))
         found.extend(_role_clause(person, index))
+        found.extend(_whose_role(person, index))
     home = _home_country(doc)
     explicit = {(p.text, r.lower()) for p, r, o, _, _ in found if o is not None}
     taken_countries = {o.kb_id_ for p, r, o, _, _ in found if o is not None and coarse(o) == "Country"
@@ -135,8 +137,10 @@ def _prefix(person: Span, index: dict[int, Span]) -> list:
         m = index.get(j)
         if m is not None and coarse(m) != "Person":
             tokens.insert(0, t)
-        elif t.lower_ in ("'s", "\u2019s") or (t.text == "," and tokens and j == i - 1):
+        elif t.lower_ in ("'s", "\u2019s"):
             tokens.insert(0, t)
+        elif t.text == "," and j == i - 1 and j > 0 and _is_title_word(doc[j - 1]):
+            tokens.insert(0, t)  # "U.S. Treasury Secretary, Scott Bessent, said"
         elif _is_title_word(t) or t.lower_ in _SKIP_WORDS - {"the", "a", "an", "its", "his", "her", "their"}:
             tokens.insert(0, t)
         elif t.pos_ == "NOUN" and t.is_lower and t.head.i >= i - 1 and t.dep_ in ("compound", "nmod", "amod"):
@@ -146,6 +150,8 @@ def _prefix(person: Span, index: dict[int, Span]) -> list:
         else:
             break
         j -= 1
+    if any(t.lower_ in ("'s", "\u2019s") and t.i - 1 not in index for t in tokens):
+        return []  # "the delegation's leader, X": the role belongs to something that is not named
     words = [t for t in tokens if t.text not in (",",) and t.lower_ not in ("'s", "\u2019s")]
     non_mention = [t for t in words if t.i not in index or coarse(index[t.i]) == "Person"]
     candidates = []
@@ -154,9 +160,10 @@ def _prefix(person: Span, index: dict[int, Span]) -> list:
         if m is not None and m not in candidates and coarse(m) != "Person":
             candidates.append(m)
     run = _title_phrase(non_mention + inner) if (non_mention or inner) else []
-    if not run:
-        # "U.S. Treasury Secretary": the title may reuse words of the organization's name
-        run = _title_phrase(words + inner)
+    # "U.S. Treasury Secretary": the title may reuse words of the organization's name
+    longer = _title_phrase(words + inner)
+    if len(longer) > len(run) and all(_is_title_word(t) for t in longer):
+        run = longer
     if not run and not candidates:
         return []
     role = _role_text(run)
@@ -173,9 +180,9 @@ def _appositive(person: Span, index: dict[int, Span]) -> list:
     """"NAME, a spokeswoman for ORG", "NAME, the then chair and spokesperson for ORG"."""
     out = []
     root = person.root
-    heads = [c for c in root.children if c.dep_ == "appos"]
-    if root.dep_ == "appos" and coarse(index.get(root.head.i, person)) != "Person":
-        pass
+    # the parser often reads an appositive role as a conjunct: "Daskal of X and contributor to Slate"
+    heads = [c for c in root.children if c.dep_ == "appos"
+             or c.dep_ == "conj" and c.pos_ == "NOUN" and c.i not in index]
     for head in heads:
         roles = [head, *[c for c in head.children if c.dep_ == "conj"]]
         org = _org_in(head, index)
@@ -235,6 +242,22 @@ def _mention_under(token: Token, index: dict[int, Span]) -> Span | None:
         if m is not None and coarse(m) in ("Organization", "Country"):
             found = m if found is None or coarse(m) == "Organization" and coarse(found) == "Country" else found
     return found
+
+
+def _whose_role(person: Span, index: dict[int, Span]) -> list:
+    """"The Syrian Army — whose commander-in-chief is President Assad": the role of a relative clause."""
+    root = person.root
+    verb = root.head
+    if root.dep_ != "attr" or verb.lemma_ != "be" or verb.dep_ != "relcl":
+        return []
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None or not any(c.lower_ == "whose" for c in subj.children):
+        return []
+    org = index.get(verb.head.i)
+    title = _title_from_head(subj)
+    if org is None or coarse(org) not in ("Organization", "Country") or not title:
+        return []
+    return [(person, title, org, person.sent, 0.75)]
 
 
 def _of_phrase(person: Span, index: dict[int, Span]) -> list:

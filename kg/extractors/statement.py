@@ -76,6 +76,10 @@ def find_statements(doc: Doc) -> Doc:
             continue
         if lemma == "call" and not any(c.lower_ in ("for", "on") for c in verb.children):
             continue
+        if lemma in ("respond", "reply", "report", "post", "issue", "release", "add") and not (
+                _QUOTE.search(verb.sent.text) or any(c.dep_ == "ccomp" for c in verb.children)
+                or lemma in ("issue", "release")):
+            continue  # "Beijing responded by lowering its duties" is an action, not words
         speaker = _speaker(verb, index)
         if speaker is None:
             continue
@@ -100,16 +104,24 @@ def find_statements(doc: Doc) -> Doc:
     return doc
 
 
+_SPOKESPEOPLE = {"official", "officials", "spokesman", "spokeswoman", "spokesperson", "government", "ministry",
+                 "sources", "authorities", "diplomats", "diplomat", "lawmakers", "negotiators", "leaders", "media",
+                 "statement", "administration", "office", "embassy", "army", "military", "police", "secretary",
+                 "minister", "president", "chairman", "chief", "representative", "ambassador", "director"}
+
+
 def _speaker(verb: Token, index: dict[int, Span]) -> Span | None:
     for c in verb.children:
         if c.dep_ == "nsubj":
             m = index.get(c.i)
             if m is None:
+                # "Treasury Secretary, Scott Bessent, said": the person in apposition speaks
+                m = next((index[t.i] for t in c.subtree if t.i in index and coarse(index[t.i]) == "Person"
+                          and t.head.i == c.i and t.dep_ in ("appos", "compound")), None)
+            if m is None and c.lower_ in _SPOKESPEOPLE:
+                # "U.S. officials said", "China's commerce ministry said": they speak for the named body
                 m = next((index[t.i] for t in c.subtree if t.i in index and t.head.i == c.i
-                          and t.dep_ in ("compound", "poss", "nmod")), None)
-                if m is not None and coarse(m) == "Country" and c.pos_ == "NOUN":
-                    # "U.S. officials said": officials of the country speak for it
-                    pass
+                          and t.dep_ in ("compound", "poss", "nmod", "amod")), None)
             if m is None and c.pos_ == "PRON" and c.lower_ in ("he", "she", "it"):
                 m = antecedent(c, index)
             if m is not None and coarse(m) in ("Person", "Organization", "Country"):

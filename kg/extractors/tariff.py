@@ -86,7 +86,8 @@ def _subject(verb: Token, index: dict[int, Span]) -> Span | None:
                     m = _mention_for(obj, index)
                     if m is not None:
                         return m
-        if v.dep_ in ("xcomp", "pcomp", "advcl", "conj", "ccomp", "relcl") or v.head.dep_ == "prep":
+        # a reported clause ("X said the tariffs would be lifted") has its own subject: do not climb out
+        if v.dep_ in ("xcomp", "pcomp", "advcl", "conj", "relcl") or v.head.dep_ == "prep":
             v = v.head if v.head is not v else None
             if v is not None and v.pos_ == "ADP":
                 v = v.head
@@ -190,9 +191,24 @@ def find_tariffs(doc: Doc) -> Doc:
     return doc
 
 
+def _noun_chain(trigger: Token) -> list[Token]:
+    """The tariff noun and the nouns it hangs from ("imposition of tariffs", "round of cuts")."""
+    chain = [trigger]
+    t = trigger
+    for _ in range(3):
+        if t.dep_ == "pobj" and t.head.head.pos_ == "NOUN":
+            t = t.head.head
+        elif t.dep_ == "compound" and t.head.pos_ == "NOUN":
+            t = t.head
+        else:
+            break
+        chain.append(t)
+    return chain
+
+
 def _targets(trigger: Token, verb: Token | None, index: dict[int, Span], imposers: list[Span]) -> list[Span]:
     exclude = {m.kb_id_ or m.text for m in imposers}
-    heads = [trigger] + ([verb] if verb is not None else [])
+    heads = _noun_chain(trigger) + ([verb] if verb is not None else [])
     for h in heads:
         for c in h.children:
             if c.dep_ == "prep" and c.lower_ in ("on", "against", "for", "from"):
@@ -247,7 +263,7 @@ def _emit(doc: Doc, trigger: Token, imposers: list[Span], targets: list[Span], c
 
 
 def _goods(trigger: Token, verb: Token | None) -> str:
-    for h in [trigger] + ([verb] if verb is not None else []):
+    for h in _noun_chain(trigger) + ([verb] if verb is not None else []):
         for c in h.children:
             if c.dep_ == "prep" and c.lower_ == "on":
                 obj = next((o for o in c.children if o.dep_ == "pobj"), None)
