@@ -226,20 +226,31 @@ def _fact(raw: RawFact, entity_key, document: Document) -> Fact | None:
     )
 
 
+# Relations whose restatement in another sentence is the same fact; statements, demands and
+# restrictions differ by what was said, demanded or imposed, so each sentence stays.
+_RESTATED = {"membership": ("role",), "tariff": ("rate", "previousRate"), "court_ruling": ("action",),
+             "negotiation": (), "agreement": ()}
+
+
 def _dedupe(facts: list[Fact]) -> list[Fact]:
-    """One fact per relation, arguments, attributes and sentence; self-relations dropped."""
-    seen: set[tuple] = set()
-    out = []
+    """One fact per document for what is stated twice (the most confident statement of it is kept)."""
+    best: dict[tuple, Fact] = {}
+    order: list[tuple] = []
     for f in facts:
         keys = [k for _, k in f.args]
         if len(keys) >= 2 and len(set(keys)) == 1:
             continue
-        sig = (f.relation, tuple(sorted(f.args)), tuple(sorted(map(str, f.attrs))), f.start)
-        if sig in seen:
-            continue
-        seen.add(sig)
-        out.append(f)
-    return out
+        if f.relation in _RESTATED:
+            attrs = tuple(str(f.attr(a, "")).lower() for a in _RESTATED[f.relation])
+            sig: tuple = (f.relation, tuple(sorted(f.args)), attrs, f.status)
+        else:
+            sig = (f.relation, tuple(sorted(f.args)), tuple(sorted(map(str, f.attrs))), f.start)
+        if sig not in best:
+            order.append(sig)
+            best[sig] = f
+        elif f.confidence > best[sig].confidence:
+            best[sig] = f
+    return [best[s] for s in order]
 
 
 def documents_mentions(extraction: Extraction) -> dict[str, list[str]]:

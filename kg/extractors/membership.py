@@ -99,6 +99,8 @@ def find_memberships(doc: Doc) -> Doc:
         found.extend(_of_phrase(person, index))
         found.extend(_role_clause(person, index))
         found.extend(_whose_role(person, index))
+        found.extend(_work_clause(person, index))
+        found.extend(_possessed_org(person, index))
     home = _home_country(doc)
     explicit = {(p.text, r.lower()) for p, r, o, _, _ in found if o is not None}
     taken_countries = {o.kb_id_ for p, r, o, _, _ in found if o is not None and coarse(o) == "Country"
@@ -147,6 +149,8 @@ def _prefix(person: Span, index: dict[int, Span]) -> list:
             tokens.insert(0, t)
         elif t.text == "-" and tokens:
             tokens.insert(0, t)
+        elif t.pos_ == "PROPN" and t.dep_ == "compound" and tokens and _is_title_word(tokens[0]) and t.is_title:
+            tokens.insert(0, t)  # "CNEN Radioprotection Director X": a department word inside the title
         else:
             break
         j -= 1
@@ -219,7 +223,7 @@ def _org_in(head: Token, index: dict[int, Span]) -> Span | None:
             for obj in c.children:
                 if obj.dep_ == "pobj":
                     m = _mention_under(obj, index)
-                    if m is not None and (c.lower_ != "in" or coarse(m) == "Country"):
+                    if m is not None:
                         return m
         if c.dep_ == "poss":
             m = index.get(c.i)
@@ -228,6 +232,19 @@ def _org_in(head: Token, index: dict[int, Span]) -> Span | None:
     for c in head.children:
         if c.dep_ in ("compound", "nmod") and c.i in index and coarse(index[c.i]) in ("Organization", "Country"):
             return index[c.i]
+    # "a professor of political science at Queens College": the organization sits deeper in the phrase,
+    # after a preposition, before any other person or role noun starts
+    for t in head.subtree:
+        if t.i <= head.i:
+            continue
+        if t.dep_ == "conj" and t.head.i == head.i or t.dep_ == "relcl":
+            break
+        m = index.get(t.i)
+        if m is not None and coarse(m) == "Person":
+            break
+        if m is not None and coarse(m) == "Organization" and t.head.dep_ == "prep" \
+                and t.head.head.pos_ in ("NOUN", "PROPN") and t.head.lower_ in ("for", "of", "at", "with", "in"):
+            return m
     return None
 
 
@@ -242,6 +259,63 @@ def _mention_under(token: Token, index: dict[int, Span]) -> Span | None:
         if m is not None and coarse(m) in ("Organization", "Country"):
             found = m if found is None or coarse(m) == "Organization" and coarse(found) == "Country" else found
     return found
+
+
+_WORK_VERBS = {"work", "teach", "join", "serve", "head", "lead", "run", "chair", "found", "operate", "manage",
+               "direct", "represent", "edit", "coach", "captain", "command", "own", "co-found", "rejoin"}
+_WORK_PREPS = {"for", "at", "in", "with"}
+
+
+def _work_clause(person: Span, index: dict[int, Span]) -> list:
+    """"X works for Y", "X taught at Y", "X, who operates Y", "X heads Y", "X is a professor at Y"."""
+    root = person.root
+    verbs = []
+    if root.dep_ == "nsubj":
+        verbs.append(root.head)
+    verbs.extend(c for c in root.children if c.dep_ == "relcl")
+    out = []
+    for verb in verbs:
+        lemma = verb.lemma_.lower()
+        if lemma == "be":
+            attr = next((c for c in verb.children if c.dep_ == "attr"), None)
+            if attr is not None and attr.pos_ == "NOUN":
+                title = _title_from_head(attr)
+                org = _org_in(attr, index)
+                if title and org is not None and coarse(org) == "Organization":
+                    out.append((person, title, org, person.sent, 0.7))
+            continue
+        if lemma not in _WORK_VERBS or modality_denied(verb):
+            continue
+        for c in verb.children:
+            target = None
+            if c.dep_ == "dobj" and lemma not in ("work", "teach", "serve"):
+                target = index.get(c.i)
+            elif c.dep_ == "prep" and c.lower_ in _WORK_PREPS:
+                target = next((index[g.i] for g in c.children if g.dep_ == "pobj" and g.i in index), None)
+            if target is not None and coarse(target) == "Organization":
+                out.append((person, "", target, person.sent, 0.65))
+    return out
+
+
+def modality_denied(verb: Token) -> bool:
+    """Whether the verb is negated ("never worked for")."""
+    return any(c.dep_ == "neg" for c in verb.children)
+
+
+def _possessed_org(person: Span, index: dict[int, Span]) -> list:
+    """"Mulroney's Progressive Conservative Party", "Trump's administration": the person belongs to it."""
+    doc = person.doc
+    if person.end >= len(doc) or doc[person.end].lower_ not in ("'s", "\u2019s"):
+        return []
+    owner = person.root
+    head = owner.head if owner.dep_ == "poss" else None
+    if head is None:
+        return []
+    m = index.get(head.i)
+    if m is not None and coarse(m) == "Organization" and m.label_ in ("PoliticalParty", "GovernmentBody",
+                                                                      "Organization", "ArmedGroup", "Legislature"):
+        return [(person, "", m, person.sent, 0.6)]
+    return []
 
 
 def _whose_role(person: Span, index: dict[int, Span]) -> list:
@@ -264,10 +338,17 @@ def _of_phrase(person: Span, index: dict[int, Span]) -> list:
     """"Steve Peers of the University of Essex": a membership with no role stated."""
     out = []
     doc = person.doc
-    if person.end < len(doc) and doc[person.end].lower_ in ("of", "at"):
-        prep = doc[person.end]
+    k = person.end
+    # "Stephanie Powell, of the DEM", "Ulf Merbold, 47, of the European Space Agency"
+    if k + 1 < len(doc) and doc[k].text == "," and doc[k + 1].lower_ in ("of", "at"):
+        k += 1
+    elif k + 3 < len(doc) and doc[k].text == "," and doc[k + 1].like_num and doc[k + 2].text == "," \
+            and doc[k + 3].lower_ in ("of", "at"):
+        k += 3
+    if k < len(doc) and doc[k].lower_ in ("of", "at"):
+        prep = doc[k]
         obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-        if obj is not None and prep.head.i in range(person.start, person.end):
+        if obj is not None and (prep.head.i in range(person.start, person.end) or k > person.end):
             m = _mention_under(obj, index)
             if m is not None and coarse(m) == "Organization":
                 out.append((person, "", m, person.sent, 0.75))

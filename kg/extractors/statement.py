@@ -74,7 +74,8 @@ def find_statements(doc: Doc) -> Doc:
             continue
         if lemma in _NEEDS_OBJECT and not any(c.lower_ in _NEEDS_OBJECT[lemma] for c in verb.children):
             continue
-        if lemma == "call" and not any(c.lower_ in ("for", "on") for c in verb.children):
+        if lemma == "call" and not any(c.lower_ in ("for", "on") or any(
+                g.dep_ == "mark" and g.lower_ == "for" for g in c.children) for c in verb.children):
             continue
         if lemma in ("respond", "reply", "report", "post", "issue", "release", "add") and not (
                 _QUOTE.search(verb.sent.text) or any(c.dep_ == "ccomp" for c in verb.children)
