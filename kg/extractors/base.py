@@ -211,3 +211,340 @@ def subject_mention(verb: Token, index: dict[int, Span], *, kinds: tuple[str, ..
         else:
             return None
     return None
+
+
+# Helpers shared by the negotiation, agreement, demand and restriction extractors.
+
+PARTY_KINDS = ("Person", "Organization", "Country")
+
+#: Nouns for people or bodies acting for a party: "U.S. officials", "a Taiwan delegation", "the
+#: government of Syria". A party is read through them, never through an arbitrary noun ("China's demands").
+GROUP_HEADS = {
+    "official", "officials", "delegation", "delegations", "representative", "representatives", "negotiator",
+    "negotiators", "government", "governments", "administration", "authorities", "leader", "leaders",
+    "leadership", "counterpart", "counterparts", "envoy", "envoys", "team", "side", "minister", "ministers",
+    "diplomat", "diplomats", "president", "ministry", "regime", "cabinet", "army", "forces", "military",
+    "troops", "firms", "companies", "students", "nationals", "citizens", "lawmakers", "legislators", "banks",
+    "entities", "individuals", "people", "agencies", "spokesman", "spokeswoman", "spokesperson",
+}
+
+_REFUSALS = {"refuse", "decline", "reject", "fail", "deny", "oppose", "resist", "abandon", "scrap"}
+_PLAN_ADJECTIVES = {"proposed", "planned", "possible", "potential", "prospective", "future", "new"}
+_PAIR_NOUNS = {"side", "sides", "country", "countries", "nation", "nations", "government", "governments",
+               "economy", "economies", "power", "powers", "leader", "leaders", "capitals", "neighbours",
+               "neighbors"}
+_POSSESSIVE_PRONOUNS = {"its": ("Organization", "Country"), "their": ("Organization", "Country"),
+                        "his": ("Person",), "her": ("Person",)}
+
+
+def _plan_or_threat(chain: list[Token]) -> str | None:
+    for v in chain:
+        if v.lemma_.lower() in THREAT_WORDS or v.lower_ in THREAT_WORDS:
+            return "Threatened"
+        if v.lower_ in PLAN_WORDS or v.lemma_.lower() in PLAN_WORDS:
+            return "Planned"
+        if any(c.dep_ == "aux" and c.lower_ in PLAN_WORDS for c in v.children):
+            return "Planned"
+    return None
+
+
+def fact_status(verb: Token | None, *, trigger: Token | None = None) -> str | None:
+    """``modality`` for a fact read from ``verb`` and/or a trigger noun, with three refinements.
+
+    A coordinated verb keeps its own polarity ("was not satisfied and pressed for more"); refusal and
+    failure deny ("refused to ban", "failed to reach a deal"); a trigger noun is denied by "no"/"without"
+    ("no agreement was reached") and planned or threatened by its adjective ("proposed sanctions").
+    """
+    if trigger is not None:
+        if any(c.dep_ in ("det", "neg") and c.lower_ in ("no", "not") for c in trigger.children) \
+                or trigger.head.lower_ == "without":
+            return "Denied"
+        for c in trigger.children:
+            if c.dep_ == "amod" and (c.lower_ in THREAT_WORDS or c.lemma_.lower() in THREAT_WORDS):
+                return "Threatened"
+            if c.dep_ == "amod" and c.lower_ in _PLAN_ADJECTIVES - {"new"}:
+                return "Planned"
+    if verb is None:
+        return None
+    if verb.lemma_.lower() in _REFUSALS or \
+            verb.dep_ in ("xcomp", "ccomp") and verb.head.lemma_.lower() in _REFUSALS:
+        return "Denied"
+    if verb.dep_ == "conj":
+        if any(c.dep_ == "neg" or c.lower_ in NEGATIONS and c.dep_ == "advmod" for c in verb.children):
+            return "Denied"
+        status = modality(verb)
+        if status == "Denied":
+            # the negation belongs to the coordinated head, not to this verb
+            return _plan_or_threat([verb, *list(verb.ancestors)[:2]])
+        return status
+    return modality(verb)
+
+
+def pronoun_party(token: Token) -> Span | None:
+    """The mention a possessive or subject pronoun stands for ("its market", "their talks", "he")."""
+    kinds = _POSSESSIVE_PRONOUNS.get(token.lower_) or _PRONOUN_TYPES.get(token.lower_)
+    if kinds is None:
+        return None
+    best = None
+    for span in mentions(token.doc):
+        if span.start >= token.i:
+            break
+        if coarse(span) in kinds and (kinds == ("Person",) or span.root.dep_ in ("nsubj", "nsubjpass")):
+            best = span
+    return best if best is not None and token.i - best.start <= 400 else None
+
+
+def party_of(token: Token, index: dict[int, Span], *, kinds: tuple[str, ...] = PARTY_KINDS,
+             groups_only: bool = True) -> Span | None:
+    """The party a noun phrase names: the name itself, a name in front of a group noun ("U.S. officials",
+    "China's commerce ministry", "Japanese government representatives"), or "the government of Syria".
+
+    With ``groups_only`` the head must be a name or a group noun (``GROUP_HEADS``), so "China's demands"
+    names no party; without it any head will do ("China's access").
+    """
+    m = index.get(token.i)
+    if m is not None:
+        return m if coarse(m) in kinds else None
+    if token.lower_ in _POSSESSIVE_PRONOUNS or token.lower_ in _PRONOUN_TYPES:
+        m = pronoun_party(token)
+        return m if m is not None and coarse(m) in kinds else None
+    if groups_only and token.lower_ not in GROUP_HEADS:
+        return None
+    todo = [c for c in token.children
+            if c.dep_ in ("compound", "amod", "poss", "nmod", "npadvmod") and c.i < token.i]
+    pronouns = []
+    for c in todo:
+        m = index.get(c.i)
+        if m is None and c.lower_ in _POSSESSIVE_PRONOUNS and c.dep_ == "poss":
+            pronouns.append(c)  # a name in front wins over "their" ("their American counterparts")
+        if m is not None and coarse(m) in kinds:
+            return m
+        # "Japanese government representatives": the name sits on a noun in front of the head
+        if c.pos_ in ("NOUN", "PROPN"):
+            todo.extend(x for x in c.children if x.dep_ in ("compound", "amod", "poss"))
+    for c in pronouns:
+        m = pronoun_party(c)
+        if m is not None and coarse(m) in kinds:
+            return m
+    if token.lower_ in GROUP_HEADS:
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("of", "from"):
+                for obj in prep.children:
+                    if obj.dep_ == "pobj":
+                        return party_of(obj, index, kinds=kinds)
+    return None
+
+
+def conjuncts(token: Token) -> list[Token]:
+    """A token and the tokens coordinated with it ("the United States and China")."""
+    return [token, *token.conjuncts]
+
+
+def is_pair_phrase(token: Token) -> bool:
+    """"both sides", "the two countries", "the two largest global economies"."""
+    if token.lower_ not in _PAIR_NOUNS:
+        return False
+    return any(c.lower_ == "both" and c.dep_ in ("det", "predet", "preconj", "amod") or
+               c.lower_ in ("two", "2") and c.dep_ == "nummod" for c in token.children)
+
+
+def main_countries(doc: Doc, *, least: int = 2) -> list[Span]:
+    """The two countries a document mentions most (their first mentions), when both are mentioned at
+    least ``least`` times; else []. "Both sides" and "the two countries" refer to them."""
+    counts: dict[str, list[Span]] = {}
+    for m in mentions(doc):
+        if coarse(m) == "Country":
+            counts.setdefault(m.kb_id_ or m.text, []).append(m)
+    top = sorted(counts.values(), key=lambda ms: (-len(ms), ms[0].start))[:2]
+    if len(top) < 2 or len(top[1]) < least:
+        return []
+    return [top[0][0], top[1][0]]
+
+
+def party_key(span: Span) -> str:
+    """What makes two mentions the same party within a document."""
+    return span.kb_id_ or span.text.lower()
+
+
+def date_attrs(span: Span, ref) -> list[tuple[str, object]]:
+    """``dateText`` and ``date`` from the first date phrase of ``span`` (resolved against ``ref``)."""
+    from ..dates import resolve_date
+
+    for ent in span.ents:
+        if ent.label_ == "DATE":
+            when = resolve_date(ent.text, ref)
+            return [("dateText", ent.text)] + ([("date", when)] if when is not None else [])
+    return []
+
+
+def speaker_of(sent: Span) -> Span | None:
+    """Who the statement extractor found speaking in ``sent`` (for "I"/"we" inside a quote)."""
+    for fact in sent.doc._.kg_facts or []:
+        if fact.relation == "statement" and fact.sent.start == sent.start:
+            return next((span for name, span in fact.args if name == "speaker"), None)
+    return None
+
+
+def acting_country(person: Span) -> Span | None:
+    """The country a person acts for, from the document's membership facts: a country named as the
+    organization, or the country of a government body in the gazetteer. Returns a mention of it."""
+    from .. import gazetteer
+
+    doc = person.doc
+    surname = person[-1].lower_
+    for fact in doc._.kg_facts or []:
+        if fact.relation != "membership":
+            continue
+        member = next((s for n, s in fact.args if n == "member"), None)
+        org = next((s for n, s in fact.args if n == "organization"), None)
+        if member is None or org is None or member[-1].lower_ != surname:
+            continue
+        if coarse(org) == "Country":
+            return org
+        record = gazetteer.lookup_org(org.kb_id_ or org.text)
+        country = gazetteer.country_by_iso(record.country) if record is not None and record.country else None
+        if country is not None:
+            return next((m for m in mentions(doc) if m.kb_id_ == country.name), None)
+    return None
+
+
+def noun_party(token: Token, index: dict[int, Span], *,
+               kinds: tuple[str, ...] = PARTY_KINDS) -> Span | None:
+    """The party a subject or object token names: itself, its appositive name ("Vice Premier He
+    Lifeng"), a relative pronoun's antecedent ("representatives who …"), or a group noun's party."""
+    m = index.get(token.i)
+    if m is not None:
+        return m if coarse(m) in kinds else None
+    for c in token.children:
+        if c.dep_ == "appos" and c.i in index and coarse(index[c.i]) in kinds:
+            return index[c.i]
+    if token.tag_ in ("WP", "WDT") and token.head.dep_ == "relcl":
+        return noun_party(token.head.head, index, kinds=kinds)
+    if token.pos_ == "PRON":
+        m = pronoun_party(token)
+        return m if m is not None and coarse(m) in kinds else None
+    return party_of(token, index, kinds=kinds)
+
+
+def phrase_parties(token: Token, index: dict[int, Span], *,
+                   kinds: tuple[str, ...] = PARTY_KINDS) -> list[Span]:
+    """The parties a (coordinated) noun phrase names; "both sides" and "the two countries" are the
+    document's two main countries."""
+    out: list[Span] = []
+    for t in conjuncts(token):
+        if is_pair_phrase(t):
+            out.extend(main_countries(token.doc))
+            continue
+        m = noun_party(t, index, kinds=kinds)
+        if m is not None:
+            out.append(m)
+        # "Vice Premier He Lifeng and U.S. Treasury Secretary Scott Bessent": the "and" hangs on the name
+        for c in t.children:
+            if c.dep_ == "appos":
+                found = (noun_party(y, index, kinds=kinds) for y in c.conjuncts)
+                out.extend(x for x in found if x is not None)
+    return unique_parties(out)
+
+
+def unique_parties(spans: Iterable[Span]) -> list[Span]:
+    """Mentions with one per party, in order."""
+    seen: dict[str, Span] = {}
+    for s in spans:
+        seen.setdefault(party_key(s), s)
+    return list(seen.values())
+
+
+def subject_parties(verb: Token, index: dict[int, Span], *,
+                    kinds: tuple[str, ...] = PARTY_KINDS) -> list[Span]:
+    """The parties that are the subject of ``verb``, coordinated ones included; a verb without its own
+    subject (conjoined, infinitive, participle) takes its head's."""
+    v = verb
+    for _ in range(4):
+        subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            if subj.dep_ == "nsubjpass":
+                return []
+            return phrase_parties(subj, index, kinds=kinds)
+        if v.dep_ in ("conj", "xcomp", "advcl") and v.head is not v and v.head.pos_ in ("VERB", "AUX"):
+            v = v.head
+        elif v.dep_ in ("acl", "relcl") and v.head is not v:
+            m = noun_party(v.head, index, kinds=kinds)
+            return [m] if m is not None else []
+        else:
+            return []
+    return []
+
+
+def left_parties(token: Token, index: dict[int, Span], *,
+                 kinds: tuple[str, ...] = PARTY_KINDS) -> list[Span]:
+    """Parties named in front of a noun: "U.S.-China talks", "the 1986 U.S.-Japanese pact", "China's deal"."""
+    out: list[Span] = []
+    todo = [c for c in token.children if c.i < token.i]
+    while todo:
+        t = todo.pop(0)
+        if t.dep_ not in ("compound", "amod", "poss", "nmod", "npadvmod", "punct", "cc", "conj", "nummod"):
+            continue
+        if is_pair_phrase(t):
+            out.extend(main_countries(token.doc))
+        elif t.i in index and coarse(index[t.i]) in kinds:
+            out.append(index[t.i])
+        elif t.lower_ in _POSSESSIVE_PRONOUNS and t.dep_ == "poss":
+            m = pronoun_party(t)
+            if m is not None and coarse(m) in kinds:
+                out.append(m)
+        todo.extend(c for c in t.children)
+    return unique_parties(sorted(out, key=lambda s: s.start))
+
+
+def prep_parties(token: Token, index: dict[int, Span], preps: tuple[str, ...], *,
+                 kinds: tuple[str, ...] = PARTY_KINDS) -> list[Span]:
+    """Parties in the objects of the token's prepositions ("talks with Washington", "between X and Y")."""
+    out: list[Span] = []
+    for prep in token.children:
+        if prep.dep_ in ("prep", "agent") and prep.lower_ in preps:
+            for obj in prep.children:
+                if obj.dep_ == "pobj":
+                    out.extend(phrase_parties(obj, index, kinds=kinds))
+    return unique_parties(out)
+
+
+def owner_party(token: Token, index: dict[int, Span], *, exclude: Iterable[str] = (),
+                kinds: tuple[str, ...] = PARTY_KINDS, speech_verbs: Iterable[str] = ()) -> Span | None:
+    """The party a noun phrase belongs to when the text names it further up: a name in front of a noun
+    it hangs from ("a Taiwan delegation … for trade talks with U.S. officials"), or the subject of the
+    clause it sits in ("Taiwan announced plans … before trade talks with Washington"), climbing through
+    clauses whose subject is the phrase itself ("X confirmed that talks with Y stalled"). A speaker
+    found through a speech verb counts only when it is a country or an organization.
+    """
+    skip = set(exclude)
+    speech = set(speech_verbs)
+    t = token
+    through_speech = False
+    for _ in range(10):
+        h = t.head
+        if h is t:
+            return None
+        if h.pos_ in ("NOUN", "PROPN"):
+            m = index.get(h.i)
+            if m is not None and coarse(m) in kinds and party_key(m) not in skip:
+                return m
+            for m in left_parties(h, index, kinds=kinds):
+                if party_key(m) not in skip:
+                    return m
+        elif h.pos_ in ("VERB", "AUX"):
+            through_speech = through_speech or h.lemma_.lower() in speech
+            subj = next((c for c in h.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None and subj.i not in {x.i for x in t.subtree}:
+                if subj.dep_ == "nsubjpass":
+                    return None
+                for m in phrase_parties(subj, index, kinds=kinds):
+                    if party_key(m) in skip:
+                        continue
+                    if through_speech and coarse(m) == "Person":
+                        # a spokesman reporting talks is no party; the country he speaks for is
+                        m = acting_country(m)
+                        return m if m is not None and party_key(m) not in skip else None
+                    return m
+                return None
+        t = h
+    return None

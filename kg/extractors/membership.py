@@ -163,6 +163,9 @@ def _prefix(person: Span, index: dict[int, Span]) -> list:
         m = index.get(t.i)
         if m is not None and m not in candidates and coarse(m) != "Person":
             candidates.append(m)
+    inside = {t.i for t in _title_phrase(words + inner)}
+    # "India's Commerce Minister": a word of the title that the model tagged is not the organization
+    candidates = [m for m in candidates if not all(i in inside for i in range(m.start, m.end)) or m.kb_id_]
     run = _title_phrase(non_mention + inner) if (non_mention or inner) else []
     # "U.S. Treasury Secretary": the title may reuse words of the organization's name
     longer = _title_phrase(words + inner)

@@ -66,6 +66,28 @@ _GENERIC_PLURALS = {"officials", "calls", "machinery", "dlrs", "dollars", "goods
                     "negotiators", "analysts", "economists", "farmers", "makers", "producers", "industry"}
 
 
+_NAME_PARTICLES = {"von", "van", "der", "den", "de", "da", "di", "du", "del", "della", "dos", "das", "al", "el",
+                   "bin", "ibn", "le", "la", "ter", "zu", "mac"}
+
+
+def _after_person_title(doc: Doc, start: int) -> bool:
+    """Whether the word before ``start`` is a person's title ("Chancellor", "Sen.", "Mrs.")."""
+    word = doc[start - 1].lower_.rstrip(".")
+    return word in _person_title_words()
+
+
+_TITLE_WORDS: frozenset[str] | None = None
+
+
+def _person_title_words() -> frozenset[str]:
+    global _TITLE_WORDS
+    if _TITLE_WORDS is None:
+        heads = {t.split()[-1].lower().rstrip(".") for t in gazetteer.PERSON_TITLES}
+        heads |= {h.lower().rstrip(".") for h in gazetteer.HONORIFICS}
+        _TITLE_WORDS = frozenset(heads - {"leader", "member", "official", "head", "chief"})
+    return _TITLE_WORDS
+
+
 def _country_then_common_noun(span: Span) -> bool:
     """A country form followed only by a common noun ("U.S. Officials")."""
     if len(span) < 2:
@@ -148,6 +170,7 @@ class MentionFinder:
                 candidates.append((span.start, span.end, 1, label, ""))
         candidates.extend(self._described_courts(doc))
         candidates.extend(self._untagged_surnames(doc))
+        candidates.extend(self._untagged_speakers(doc))
 
         chosen: list[Span] = []
         taken: set[int] = set()
@@ -183,14 +206,18 @@ class MentionFinder:
             return None  # "the supreme court", "restraint": descriptions, not names
         if label in ("PERSON", "ORG") and _country_then_common_noun(span):
             return None  # "U.S. Officials", "U.S. Dlrs": wire-style capitals, not names
+        if label in ("ORG", "GPE", "NORP", "FAC") and start > 0 and _after_person_title(doc, start) \
+                and 2 <= len(span) <= 3 and all(t.is_title for t in span):
+            label = "PERSON"  # "Chancellor Olaf Scholz" tagged ORG: a title before a name means a person
         if label == "PERSON":
             # "He Yongqian": a capitalized pronoun glued to a name is the name's first part.
             if start > 0 and doc[start - 1].text == "He" and doc[start - 1].is_sent_start and "\n" not in text:
                 start -= 1
             # "Judge Amy Berman Jackson" tagged as "Amy Berman": the capitalized word after belongs to it
-            while (end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].is_title and not doc[end].ent_type_
-                   and end - start < 5):
-                end += 1
+            while end < len(doc) and end - start < 6 and (
+                    doc[end].pos_ == "PROPN" and doc[end].is_title and not doc[end].ent_type_
+                    or doc[end - 1].lower_ in _NAME_PARTICLES and doc[end].is_title):
+                end += 1  # "Ursula von der" + "Leyen": a particle does not end a name
             return doc[start:end], "Person"
         if label == "ORG":
             while start < end - 1 and (doc[start].like_num or re.fullmatch(r"\d+(st|nd|rd|th)", doc[start].lower_)):
@@ -215,6 +242,25 @@ class MentionFinder:
         return [(t.i, t.i + 1, 0, "Person", "") for t in doc
                 if t.text in surnames and not t.ent_type_ and t.pos_ == "PROPN"]
 
+    def _untagged_speakers(self, doc: Doc) -> list[tuple[int, int, int, str, str]]:
+        """"Elon Musk wrote that…": two or three capitalized words the model left untagged, as the subject
+        of a speech verb, are a person's name (organizations that speak are nearly always tagged)."""
+        from .statement import SPEECH_VERBS
+
+        out = []
+        for t in doc:
+            if t.dep_ != "nsubj" or t.pos_ != "PROPN" or t.ent_type_ or t.head.lemma_.lower() not in SPEECH_VERBS:
+                continue
+            start = t.i
+            while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ == "compound" \
+                    and not doc[start - 1].ent_type_ and doc[start - 1].is_title:
+                start -= 1
+            span = doc[start:t.i + 1]
+            if 2 <= len(span) <= 3 and all(x.is_title and x.is_alpha for x in span) \
+                    and gazetteer.lookup_org(span.text) is None and gazetteer.lookup_country(span.text) is None:
+                out.append((start, t.i + 1, 0, "Person", ""))
+        return out
+
     def _described_courts(self, doc: Doc) -> list[tuple[int, int, int, str, str]]:
         """Courts named by description: "a U.S. federal appeals court", "the lower court"."""
         out = []
@@ -237,5 +283,8 @@ class MentionFinder:
         """Mentions inside bylines, credits and boilerplate lines are not entities of the story."""
         if span.text in ("REUTER", "Reuter"):  # the wire's sign-off, not the agency
             return True
-        sent = span.sent
-        return bool(_BOILERPLATE.search(sent.text))
+        text = span.doc.text
+        line_start = text.rfind("\n", 0, span.start_char) + 1
+        line_end = text.find("\n", span.end_char)
+        line = text[line_start:line_end if line_end != -1 else len(text)]
+        return bool(_BOILERPLATE.search(line) or _BOILERPLATE.search(span.sent.text))

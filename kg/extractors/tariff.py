@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..dates import resolve_date
-from .base import RawFact, add_fact, coarse, ensure_extensions, mention_index, mentions, modality
+from .base import RawFact, add_fact, antecedent, coarse, ensure_extensions, mention_index, mentions, modality
 
 NAME = "kg_tariff"
 
@@ -77,8 +77,10 @@ def _subject(verb: Token, index: dict[int, Span]) -> Span | None:
         if v is None:
             return None
         for c in v.children:
-            if c.dep_ in ("nsubj", "nsubjpass") and c.dep_ != "nsubjpass":
+            if c.dep_ == "nsubj":
                 m = _mention_for(c, index)
+                if m is None and c.pos_ == "PRON":
+                    m = antecedent(c, index)  # "the EU said it would suspend its tariffs"
                 if m is not None:
                     return m
             if c.dep_ == "agent":
@@ -134,6 +136,8 @@ def _clause(trigger: Token, verb: Token | None) -> Span:
     """The words that belong to this tariff: the verb's subtree without other clauses."""
     doc = trigger.doc
     root = verb or trigger
+    if verb is None and trigger.dep_ in ("nsubj", "nsubjpass") and trigger.head.pos_ in ("VERB", "AUX"):
+        root = trigger.head  # "Canada's tariffs remain at 270 percent"
     tokens = [t for t in root.subtree if not (t.dep_ in ("advcl", "conj", "ccomp") and t.head is root
                                              and t.i > trigger.i and t is not trigger)]
     sub = set()
@@ -223,6 +227,13 @@ def _targets(trigger: Token, verb: Token | None, index: dict[int, Span], imposer
                             m = _recent_country(trigger.doc, t.i, exclude)
                             if m is not None:
                                 return [m]
+    # "tariffs of 10 percent on Brazilian coffee": the "on" may hang deeper in the tariff's phrase
+    for t in trigger.subtree:
+        if t.dep_ == "prep" and t.lower_ in ("on", "against") and t.head.i != trigger.i:
+            for x in t.subtree:
+                m = index.get(x.i)
+                if m is not None and coarse(m) == "Country" and (m.kb_id_ or m.text) not in exclude:
+                    return [m]
     return []
 
 
@@ -248,7 +259,7 @@ def _emit(doc: Doc, trigger: Token, imposers: list[Span], targets: list[Span], c
     goods = _goods(trigger, verb)
     if goods:
         attrs.append(("goods", goods))
-    for ent in trigger.sent.ents:
+    for ent in trigger.sent.ents:  # the date nearest the clause
         if ent.label_ == "DATE" and ent.start >= clause.start - 8 and ent.end <= clause.end + 8:
             attrs.append(("dateText", ent.text))
             when = resolve_date(ent.text, ref)
