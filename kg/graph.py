@@ -60,8 +60,14 @@ def fact_iri(doc_id: str, fact: Fact) -> URIRef:
 
 
 def _number(value: object) -> Literal:
-    return Literal(Decimal(str(value)).normalize() if not isinstance(value, Decimal) else value,
-                   datatype=XSD.decimal)
+    """An xsd:decimal in canonical form ("30.0", "0.85"), which every Turtle parser reads back the same."""
+    text = format(Decimal(str(value)), "f")
+    if "." not in text:
+        text += ".0"
+    text = text.rstrip("0")
+    if text.endswith("."):
+        text += "0"
+    return Literal(text, datatype=XSD.decimal)
 
 
 def add_document(g: Graph, doc: Document) -> URIRef:
