@@ -39,7 +39,7 @@ def new_graph() -> Graph:
     """An empty graph with kg's prefixes bound."""
     g = Graph()
     for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns, override=True)
+        g.bind(prefix, ns, override=True, replace=True)  # replace rdflib's default schema: → https
     return g
 
 
@@ -143,9 +143,11 @@ def add_fact(g: Graph, doc_node: URIRef, doc_id: str, fact: Fact, labels: dict[s
             g.add((node, KG.policy, policy))
             for k in fact.arg("policyOwner"):
                 g.add((policy, KG.policyOf, entity_iri(k)))
-            for k in fact.arg("court"):
-                g.add((entity_iri(k), KG.blocks if value and fact.attr("action") == "Blocks" else KG.upholds,
-                       policy))
+            # the court→policy edge is a direct edge: only for asserted rulings whose action is known
+            if fact.status == "Asserted" and fact.attr("action") in ("Blocks", "Upholds"):
+                edge = KG.blocks if fact.attr("action") == "Blocks" else KG.upholds
+                for k in fact.arg("court"):
+                    g.add((entity_iri(k), edge, policy))
         elif name in _TEXT_ATTRS:
             g.add((node, _TEXT_ATTRS[name], Literal(str(value))))
     if fact.status == "Asserted":
