@@ -72,6 +72,8 @@ def resolve_date(phrase: str, ref: dt.date | None) -> dt.date | None:
     for name, wd in _WEEKDAYS.items():
         if re.search(rf"\b{name}\b", text):
             delta = (ref.weekday() - wd) % 7
+            if delta == 0 and re.search(rf"\b(last|past|previous)\s+{name}\b", text):
+                delta = 7  # "last Wednesday" on a Wednesday is a week ago; "earlier on Wednesday" is today
             if future:
                 return ref + dt.timedelta(days=(wd - ref.weekday()) % 7 or 7)
             # news reports a weekday in the past week; the same weekday means today
