@@ -45,7 +45,8 @@ def slug(name: str) -> str:
 def person_name(span: Span) -> str:
     """A person mention without titles and honorifics in front ("President Donald Trump" → "Donald Trump")."""
     tokens = list(span)
-    while len(tokens) > 1 and tokens[0].lower_.rstrip(".") in _titles():
+    # titles, honorifics and occupation words the model put inside the name ("Immunologist Kristian Andersen")
+    while len(tokens) > 1 and (tokens[0].lower_.rstrip(".") in _titles() or tokens[0].pos_ == "NOUN"):
         tokens = tokens[1:]
     text = span.doc[tokens[0].i:span.end].text
     return re.sub(r"\s+", " ", text).strip()
@@ -82,6 +83,7 @@ def resolve(doc: Doc, document: Document) -> Extraction:
 
     # 1. full person names first, so surnames can join them
     full_names: dict[str, str] = {}  # token of a full name → chain id
+    full_positions: dict[str, list[int]] = {}  # chain id → start tokens of its full-name mentions
     for span in spans:
         if span.label_ == "Person" and not span.kb_id_:
             name = person_name(span)
@@ -96,15 +98,27 @@ def resolve(doc: Doc, document: Document) -> Extraction:
                 c.forms[name] += 1
                 c.labels["Person"] += 2
                 chain_of[span.start] = cid
+                full_positions.setdefault(cid, []).append(span.start)
+    shared: dict[str, set[str]] = {}  # a word of several full names → their chains
     for cid in list(chains):
         if cid.startswith("person:"):
             words = cid[7:].split()
             # "al-Assad" is also "Assad"; "Glawischnig-Piesczek" stays whole as well
             words = words + [part for w in words if "-" in w for part in w.split("-")[-1:] if len(part) > 2]
             for position, word in enumerate(words):
+                shared.setdefault(word, set()).add(cid)
                 # the last word (surname) wins over the first (given name or family name first)
                 if word not in full_names or position == len(words) - 1:
                     full_names[word] = cid
+
+    def person_for(word: str, at: int) -> str:
+        """Of several people sharing a name ("Donald Trump", "Mary Trump"), the one named last before."""
+        options = shared.get(word, set())
+        if len(options) <= 1:
+            return full_names[word]
+        before = [(max((p for p in full_positions.get(c, []) if p < at), default=-1), c) for c in options]
+        best = max(before)
+        return best[1] if best[0] >= 0 else full_names[word]
 
     # 2. everything else
     for span in spans:
@@ -121,7 +135,7 @@ def resolve(doc: Doc, document: Document) -> Extraction:
             name = person_name(span) if span.label_ == "Person" else text
             key = name.lower()
             if key in full_names and span.label_ not in ("Country",):
-                cid = full_names[key]
+                cid = person_for(key, span.start)
                 chain(cid).forms[name] += 1
                 chain(cid).labels["Person"] += 1
             elif span.label_ == "Court" and span.root.lower_ in ("court", "tribunal") and not span[0].is_title:
@@ -158,10 +172,20 @@ def resolve(doc: Doc, document: Document) -> Extraction:
             if any(_initials(f) == form for f in oc.forms):
                 merged[cid] = other
                 break
-    for src, dst in merged.items():
-        chains[dst].forms.update(chains[src].forms)
-        del chains[src]
-    chain_of = {start: merged.get(cid, cid) for start, cid in chain_of.items()}
+    def final(cid: str) -> str:
+        seen = set()
+        while cid in merged and cid not in seen:
+            seen.add(cid)
+            cid = merged[cid]
+        return cid
+
+    for src in list(merged):
+        dst = final(src)
+        if dst != src and src in chains:
+            chains[dst].forms.update(chains[src].forms)
+            chains[dst].labels.update(chains[src].labels)
+            del chains[src]
+    chain_of = {start: final(cid) for start, cid in chain_of.items()}
 
     # 4. entities
     entities: dict[str, Entity] = {}

