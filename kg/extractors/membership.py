@@ -216,8 +216,19 @@ def _appositive(person: Span, index: dict[int, Span]) -> list:
     return out
 
 
+def _hyphen_head(head: Token) -> Token:
+    """"vice-president" is three tokens; its head is the last word."""
+    doc = head.doc
+    if head.i + 2 < len(doc) and doc[head.i + 1].text == "-" and not doc[head.i].whitespace_:
+        return doc[head.i + 2]
+    return head
+
+
 def _title_from_head(head: Token) -> str:
     """The role named by a noun and its modifiers ("deputy director", "Treasury Secretary")."""
+    last = _hyphen_head(head)
+    if last is not head:
+        return head.doc[head.i:last.i + 1].text
     if head.pos_ not in ("NOUN", "PROPN"):
         return ""
     mods = [c for c in head.children if c.dep_ in ("compound", "amod") and c.i < head.i and c.i >= head.i - 3
@@ -234,6 +245,11 @@ def _title_from_head(head: Token) -> str:
 
 def _org_in(head: Token, index: dict[int, Span]) -> Span | None:
     """The organization or country a role noun points to: "for X", "of X", "at X", "X's"."""
+    last = _hyphen_head(head)
+    if last is not head:
+        found = _org_in(last, index)
+        if found is not None:
+            return found
     for c in head.children:
         if c.dep_ == "prep" and c.lower_ in ("for", "of", "at", "with", "in", "to"):
             for obj in c.children:
@@ -272,6 +288,8 @@ def _mention_under(token: Token, index: dict[int, Span]) -> Span | None:
     found = None
     for t in token.subtree:
         m = index.get(t.i)
+        if m is not None and coarse(m) == "Country" and t.dep_ == "amod" and t.head.i == token.i:
+            continue  # "leader of Bosnian Serbs": a people, not the country
         if m is not None and coarse(m) in ("Organization", "Country"):
             found = m if found is None or coarse(m) == "Organization" and coarse(found) == "Country" else found
     return found
@@ -289,6 +307,9 @@ def _work_clause(person: Span, index: dict[int, Span]) -> list:
     if root.dep_ == "nsubj":
         verbs.append(root.head)
     verbs.extend(c for c in root.children if c.dep_ == "relcl")
+    # "Derwinski, a Republican from Chicago who served in Congress": the clause hangs off the apposition
+    for appos in (c for c in root.children if c.dep_ == "appos"):
+        verbs.extend(c for c in appos.children if c.dep_ == "relcl")
     out = []
     for verb in verbs:
         lemma = verb.lemma_.lower()

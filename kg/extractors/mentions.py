@@ -67,6 +67,24 @@ _GENERIC_PLURALS = {"officials", "calls", "machinery", "dlrs", "dollars", "goods
                     "negotiators", "analysts", "economists", "farmers", "makers", "producers", "industry"}
 
 
+_ROLE_NOUNS: frozenset[str] | None = None
+
+
+def _person_role_nouns() -> frozenset[str]:
+    """Head nouns that only a person can be ("spokeswoman", "professor", "official", "attorney")."""
+    global _ROLE_NOUNS
+    if _ROLE_NOUNS is None:
+        heads = {t.split()[-1].lower() for t in gazetteer.PERSON_TITLES}
+        heads |= {"official", "attorney", "lawyer", "professor", "spokesman", "spokeswoman", "spokesperson",
+                  "analyst", "economist", "executive", "officer", "employee", "member", "politician", "activist",
+                  "journalist", "reporter", "author", "writer", "researcher", "scientist", "engineer", "worker",
+                  "student", "teacher", "doctor", "founder", "owner", "adviser", "advisor", "aide", "candidate",
+                  "diplomat", "negotiator", "lawmaker", "legislator", "veteran", "banker", "trader", "consultant",
+                  "actor", "actress", "singer", "player", "coach", "manager", "editor", "columnist", "producer"}
+        _ROLE_NOUNS = frozenset(heads - {"party", "house", "senate", "council", "office", "court"})
+    return _ROLE_NOUNS
+
+
 _US_STATES: frozenset[str] | None = None
 
 
@@ -194,6 +212,7 @@ class MentionFinder:
         candidates.extend(self._described_courts(doc))
         candidates.extend(self._untagged_surnames(doc))
         candidates.extend(self._untagged_speakers(doc))
+        candidates.extend(self._named_by_role(doc))
 
         chosen: list[Span] = []
         taken: set[int] = set()
@@ -282,6 +301,25 @@ class MentionFinder:
             if 2 <= len(span) <= 3 and all(x.is_title and x.is_alpha for x in span) \
                     and gazetteer.lookup_org(span.text) is None and gazetteer.lookup_country(span.text) is None:
                 out.append((start, t.i + 1, 0, "Person", ""))
+        return out
+
+    def _named_by_role(self, doc: Doc) -> list[tuple[int, int, int, str, str]]:
+        """"Tal, a senior Defense Ministry official, …": a name with a person's role in apposition is a
+        person, whatever the model tagged it (it reads lone surnames as organizations now and then)."""
+        out = []
+        for t in doc:
+            if t.pos_ != "PROPN" or not t.is_title or t.ent_type_ in ("GPE", "NORP", "DATE"):
+                continue
+            role = next((c for c in t.children if c.dep_ == "appos" and c.pos_ == "NOUN"), None)
+            if role is None or role.i < t.i or role.lower_ not in _person_role_nouns():
+                continue
+            start = t.i
+            while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].pos_ == "PROPN" \
+                    and doc[start - 1].is_title and t.i - start < 3:
+                start -= 1
+            span = doc[start:t.i + 1]
+            if gazetteer.lookup_org(span.text) is None and gazetteer.lookup_country(span.text) is None:
+                out.append((start, t.i + 1, 3, "Person", ""))
         return out
 
     def _described_courts(self, doc: Doc) -> list[tuple[int, int, int, str, str]]:
