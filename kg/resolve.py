@@ -63,9 +63,10 @@ def _initials(name: str) -> str:
 
 
 class _Chain:
-    __slots__ = ("forms", "labels", "canonical", "generic")
+    __slots__ = ("forms", "labels", "canonical", "generic", "extra")
 
     def __init__(self) -> None:
+        self.extra: set[str] = set()  # forms kept as aliases only ("Mrs. Higgins", "President Trump")
         self.forms: Counter[str] = Counter()
         self.labels: Counter[str] = Counter()
         self.canonical = ""
@@ -97,6 +98,8 @@ def resolve(doc: Doc, document: Document) -> Extraction:
                 c = chain(cid)
                 c.forms[name] += 1
                 c.labels["Person"] += 2
+                if surface(span) != name:
+                    c.extra.add(surface(span))
                 chain_of[span.start] = cid
                 full_positions.setdefault(cid, []).append(span.start)
     shared: dict[str, set[str]] = {}  # a word of several full names → their chains
@@ -120,6 +123,12 @@ def resolve(doc: Doc, document: Document) -> Extraction:
         best = max(before)
         return best[1] if best[0] >= 0 else full_names[word]
 
+    # honorific and title forms are aliases too: "Mrs. Higgins", "President Trump"
+    for span in spans:
+        cid = chain_of.get(span.start)
+        if cid is not None and span.start > 0 and doc[span.start - 1].lower_.rstrip(".") in _titles():
+            chains[cid].extra.add(f"{doc[span.start - 1].text} {person_name(span)}")
+
     # 2. everything else
     for span in spans:
         if span.start in chain_of:
@@ -138,6 +147,10 @@ def resolve(doc: Doc, document: Document) -> Extraction:
                 cid = person_for(key, span.start)
                 chain(cid).forms[name] += 1
                 chain(cid).labels["Person"] += 1
+                if text != name:
+                    chain(cid).extra.add(text)
+                if span.start > 0 and doc[span.start - 1].lower_.rstrip(".") in _titles():
+                    chain(cid).extra.add(f"{doc[span.start - 1].text} {name}")
             elif span.label_ == "Court" and span.root.lower_ in ("court", "tribunal") and not span[0].is_title:
                 cid = "generic:" + key
                 c = chain(cid)
@@ -147,6 +160,10 @@ def resolve(doc: Doc, document: Document) -> Extraction:
             else:
                 cid = "name:" + key
                 chain(cid).forms[name] += 1
+                if text != name:
+                    chain(cid).extra.add(text)
+                if span.label_ == "Person" and span.start > 0 and doc[span.start - 1].lower_.rstrip(".") in _titles():
+                    chain(cid).extra.add(f"{doc[span.start - 1].text} {name}")
                 # a rule that saw a person's role beside the name outvotes the model's guess elsewhere
                 chain(cid).labels[span.label_] += 2 if span.label_ == "Person" else 1
         chain_of[span.start] = cid
@@ -185,6 +202,7 @@ def resolve(doc: Doc, document: Document) -> Extraction:
         if dst != src and src in chains:
             chains[dst].forms.update(chains[src].forms)
             chains[dst].labels.update(chains[src].labels)
+            chains[dst].extra.update(chains[src].extra)
             del chains[src]
     chain_of = {start: final(cid) for start, cid in chain_of.items()}
 
@@ -215,7 +233,7 @@ def resolve(doc: Doc, document: Document) -> Extraction:
                                                   ("wikipedia", record.wikipedia or "")) if v)
         subtype = label if label in COARSE_OF and COARSE_OF[label] == "Organization" and label != "Organization" \
             else None
-        aliases = tuple(sorted(set(c.forms) | ({name} if name else set())))
+        aliases = tuple(sorted(set(c.forms) | c.extra | ({name} if name else set())))
         previous = entities.get(key)
         if previous is not None:
             aliases = tuple(sorted(set(previous.aliases) | set(aliases)))

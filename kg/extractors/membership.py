@@ -310,6 +310,8 @@ def _work_clause(person: Span, index: dict[int, Span]) -> list:
     # "Derwinski, a Republican from Chicago who served in Congress": the clause hangs off the apposition
     for appos in (c for c in root.children if c.dep_ == "appos"):
         verbs.extend(c for c in appos.children if c.dep_ == "relcl")
+    # "who is a major in the Marine Corps and works at the Pentagon"
+    verbs.extend(c for v in list(verbs) for c in v.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"))
     out = []
     for verb in verbs:
         lemma = verb.lemma_.lower()
