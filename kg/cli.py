@@ -1,7 +1,6 @@
 """The ``kg`` command: thin click commands over the library; the only place that prints."""
 from __future__ import annotations
 
-import functools
 import sys
 import time
 from collections import Counter
@@ -9,27 +8,11 @@ from pathlib import Path
 
 import click
 
+from .commands import friendly_errors
 from .errors import KgError
 
 RELATION_NAMES = ("membership", "tariff", "court_ruling", "statement", "negotiation", "agreement", "urges",
                   "restriction")
-
-
-def friendly_errors(func):
-    """Turn a KgError into one line on stderr and exit 1; never a traceback for the user's mistakes."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except KgError as e:
-            click.echo(f"Error: {e}", err=True)
-            sys.exit(1)
-        except KeyboardInterrupt:
-            click.echo("Interrupted; outputs already written are left as they were.", err=True)
-            sys.exit(130)
-
-    return wrapper
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,9 +29,13 @@ def main() -> None:
 @click.option("--no-view", is_flag=True, help="Do not write graph.html.")
 @click.option("--strict", is_flag=True, help="Stop at the first unreadable file or record instead of skipping it.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write into this Oxigraph store, one named graph per document; a document built "
+                   "before has its graph replaced. With --store, graph.ttl and graph.html are written only "
+                   "when -o is given.")
 @friendly_errors
 def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: bool, strict: bool,
-          quiet: bool) -> None:
+          quiet: bool, store_dir: Path | None) -> None:
     """Build the graph of INPUTS (files or folders: .txt .md .html .jsonl .csv .tsv .sgm).
 
     Writes OUTPUT/graph.ttl (Turtle) and OUTPUT/graph.html (an interactive view that opens offline).
@@ -67,6 +54,12 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: b
         if not quiet:
             click.echo(f"Skipped: {problem}", err=True)
 
+    store = None
+    if store_dir is not None:  # opened first, so a store in use fails before the model loads
+        from .store import open_store, replace_document
+
+        store = open_store(store_dir)
+    changed = 0
     nlp = load_pipeline(model or DEFAULT_MODEL)
     loaded = time.perf_counter()
     documents = read_documents(inputs, on_problem=on_problem, strict=strict)
@@ -79,6 +72,8 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: b
                            show_pos=True, hidden=not show_bar) as bar:
         for ex in bar:
             add_extraction(g, ex)
+            if store is not None:
+                changed += replace_document(store, ex.document.id, add_extraction(new_graph(), ex))
             n_docs += 1
             for e in ex.entities:
                 entity_types[e.key] = e.type
@@ -86,9 +81,13 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: b
     if n_docs == 0:
         raise KgError("no documents were read from the inputs; give .txt, .md, .html, .jsonl, .csv or .tsv files "
                       "or folders holding them")
-    ttl = write_graph(g, out_dir / "graph.ttl")
+    from click.core import ParameterSource
+
+    write_files = store is None or click.get_current_context().get_parameter_source("out_dir") \
+        is not ParameterSource.DEFAULT
+    ttl = write_graph(g, out_dir / "graph.ttl") if write_files else None
     html = None
-    if not no_view:
+    if write_files and not no_view:
         from .view import render_html
 
         html = out_dir / "graph.html"
@@ -102,35 +101,14 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: b
     click.echo("Facts:    " + (", ".join(f"{relations[r]} {r}" for r in RELATION_NAMES if relations[r]) or "none"))
     if problems:
         click.echo(f"Skipped:  {len(problems)} problem{'s' if len(problems) != 1 else ''} (listed above)")
-    click.echo(f"Graph:    {ttl} ({len(g)} triples)")
+    if ttl:
+        click.echo(f"Graph:    {ttl} ({len(g)} triples)")
+    if store is not None:
+        click.echo(f"Store:    {store_dir} ({changed} of {n_docs} document graphs changed; "
+                   f"{len(store)} quads)")
     if html:
         click.echo(f"View:     {html} (open it in a browser)")
-    click.echo(f"Try:      kg query {ttl} 'SELECT ?person ?role ?org WHERE {{ ?m a kg:Membership ; "
-               "org:member/rdfs:label ?person ; org:role/rdfs:label ?role ; org:organization/rdfs:label ?org }'")
-
-
-@main.command()
-@click.argument("graph_path", metavar="GRAPH", type=click.Path(path_type=Path))
-@click.argument("sparql", required=False)
-@click.option("-f", "--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Read the query from a .rq file.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
-              show_default=True, help="How to print the results.")
-@friendly_errors
-def query(graph_path: Path, sparql: str | None, query_file: Path | None, fmt: str) -> None:
-    """Run a SPARQL query over GRAPH (a Turtle file or a build folder).
-
-    The prefixes kg, org, prov, schema, skos, dcterms, owl and xsd are predeclared.
-    """
-    from .query import format_result, load_graph, run_query
-
-    if query_file is not None:
-        sparql = query_file.read_text(encoding="utf-8")
-    if not sparql or not sparql.strip():
-        raise KgError("no query given; pass it as an argument or with -f FILE.rq")
-    g = load_graph(graph_path)
-    result = run_query(g, sparql)
-    click.echo(format_result(result, g, fmt).rstrip("\n"))
+    click.echo(f"Try:      kg query {ttl or store_dir} --name roles")
 
 
 @main.command()
@@ -162,6 +140,21 @@ def view(graph_path: Path, output: Path, focus: str | None, hops: int, top: int 
         since=since.date() if since else None, max_nodes=max_nodes, physics=not no_physics)
     click.echo(f"Wrote {output}: {summary.nodes} nodes, {summary.edges} edges."
                + (f" {summary.note}" if getattr(summary, "note", "") else ""))
+
+
+from .commands.query_cmd import query  # noqa: E402 - commands register after the group exists
+from .commands.serve_cmd import serve  # noqa: E402
+from .commands.store_cmd import export, remove, validate  # noqa: E402
+
+main.add_command(query)
+main.add_command(remove)
+main.add_command(export)
+main.add_command(validate)
+main.add_command(serve)
+
+from .commands.eval_cmd import eval_command  # noqa: E402
+
+main.add_command(eval_command, name="eval")
 
 
 if __name__ == "__main__":  # pragma: no cover

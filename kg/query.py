@@ -4,39 +4,42 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.namespace import RDF, RDFS
 from rdflib.query import Result
+from rdflib.term import Identifier
 
 from .errors import KgError, QueryError
-from .graph import PREFIXES
+from .graph import PREFIXES, new_graph
+
+if TYPE_CHECKING:
+    import pandas
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json")
 
+#: Prefixes every query may use without declaring them: kg's own plus rdf and rdfs.
+QUERY_PREFIXES = {"rdf": str(RDF), "rdfs": str(RDFS), **{k: str(v) for k, v in PREFIXES.items()}}
+
 
 def load_graph(path: str | Path) -> Graph:
-    """Parse an RDF file (format guessed from its extension)."""
-    path = Path(path)
-    if not path.exists():
-        raise KgError(f"{path} does not exist; build a graph first with `kg build INPUT -o DIR`")
-    if path.is_dir():
-        candidate = path / "graph.ttl"
-        if not candidate.exists():
-            raise KgError(f"{path} is a folder without graph.ttl; give the graph file itself")
-        path = candidate
-    g = Graph()
-    try:
-        g.parse(str(path))
-    except Exception as e:  # rdflib raises many parser-specific errors
-        raise KgError(f"{path} is not a readable RDF file ({type(e).__name__}: {str(e)[:200]})") from e
-    return g
+    """Read any graph source (RDF file, build folder or Oxigraph store) into one rdflib graph."""
+    from .store import load_any
+
+    return load_any(path)
 
 
 def run_query(graph: Graph, sparql: str, *, bindings: dict | None = None) -> Result:
     """Run a SPARQL query with kg's prefixes predeclared; values go in through ``bindings``."""
     try:
-        return graph.query(sparql, initNs=PREFIXES, initBindings=bindings or {})
+        return graph.query(sparql, initNs=QUERY_PREFIXES, initBindings=bindings or {})
     except Exception as e:
         msg = str(e).splitlines()[0] if str(e) else type(e).__name__
         raise QueryError(f"the SPARQL query does not parse or cannot run: {msg[:300]}") from e
@@ -66,8 +69,17 @@ def result_rows(result: Result, graph: Graph) -> tuple[list[str], list[list[str]
     return names, [[_cell(row[i], graph) for i in range(len(names))] for row in result]
 
 
-def format_result(result: Result, graph: Graph, fmt: str = "table") -> str:
-    """Render a result as an aligned table, CSV, TSV or SPARQL 1.1 JSON."""
+def _display_graph() -> Graph:
+    """An empty graph whose prefixes are exactly ``QUERY_PREFIXES``, for compacting IRIs in tables."""
+    g = Graph(bind_namespaces="none")
+    for prefix, ns in QUERY_PREFIXES.items():
+        g.bind(prefix, ns, override=True, replace=True)
+    return g
+
+
+def format_result(result: Result, graph: Graph | None = None, fmt: str = "table") -> str:
+    """Render a result as an aligned table, CSV, TSV or SPARQL 1.1 JSON (``graph`` lends its prefixes)."""
+    graph = _display_graph() if graph is None else graph
     if fmt == "json":
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             return result.graph.serialize(format="json-ld")
@@ -83,10 +95,10 @@ def format_result(result: Result, graph: Graph, fmt: str = "table") -> str:
 
     def line(cells: list[str]) -> str:
         out = []
-        for c, w in zip(cells, widths):
+        for c, w in zip(cells, widths, strict=True):
             c = c.replace("\n", " ")
             out.append(c if len(c) <= w else c[: w - 1] + "…")
-        return "  ".join(c.ljust(w) for c, w in zip(out, widths)).rstrip()
+        return "  ".join(c.ljust(w) for c, w in zip(out, widths, strict=True)).rstrip()
 
     lines = [line(names), "  ".join("-" * w for w in widths)] + [line(r) for r in rows]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
@@ -96,4 +108,183 @@ def format_result(result: Result, graph: Graph, fmt: str = "table") -> str:
 def to_json_rows(result: Result, graph: Graph) -> str:
     """Rows as a JSON list of objects (for scripts)."""
     names, rows = result_rows(result, graph)
-    return json.dumps([dict(zip(names, r)) for r in rows], ensure_ascii=False, indent=1)
+    return json.dumps([dict(zip(names, r, strict=True)) for r in rows], ensure_ascii=False, indent=1)
+
+
+# --- native SPARQL with Oxigraph ---------------------------------------------------------------------------
+
+def _term(value: object) -> Identifier:
+    return value if isinstance(value, Identifier) else Literal(value)
+
+
+def query_source(source: str | Path | ox.Store | Graph, sparql: str, *,
+                 bindings: dict[str, object] | None = None) -> Result:
+    """Run SPARQL natively with Oxigraph over a graph source, an open store or an rdflib graph.
+
+    A source path is loaded with ``kg.store.load_snapshot``: its default graph is the union of the
+    document graphs, and ``GRAPH ?g`` reaches each document's own graph. ``bindings`` follow SPARQL's
+    substitution semantics (a bound variable must be one the query returns); rdflib's ``initBindings``
+    in ``run_query`` differ for variables set by BIND or OPTIONAL. The answer is an rdflib ``Result``.
+    """
+    from .store import load_snapshot, quads_of, to_oxigraph
+
+    if isinstance(source, Graph):
+        store = ox.Store()
+        store.extend(quads_of(source))
+    else:
+        store = source if isinstance(source, ox.Store) else load_snapshot(source)
+    substitutions = {ox.Variable(str(k).lstrip("?$")): to_oxigraph(_term(v))
+                     for k, v in (bindings or {}).items()}
+    try:
+        return oxigraph_result(store.query(sparql, prefixes=QUERY_PREFIXES, substitutions=substitutions))
+    except (SyntaxError, ValueError) as e:
+        msg = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise QueryError(f"the SPARQL query does not parse or cannot run: {msg[:300]}") from e
+    except RuntimeError as e:
+        if "projection" in str(e):  # Oxigraph binds only variables the query returns
+            raise QueryError(f"{e}; a --param variable must be one the query returns (SELECT * returns all)"
+                             ) from e
+        raise QueryError(f"the query failed: {e}") from e
+    except OSError as e:
+        raise QueryError(f"the store could not answer the query: {e}") from e
+
+
+def oxigraph_result(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> Result:
+    """Turn a pyoxigraph answer into an rdflib ``Result`` (SELECT, ASK or CONSTRUCT)."""
+    from .store import from_oxigraph
+
+    if isinstance(answer, ox.QueryBoolean):
+        result = Result("ASK")
+        result.askAnswer = bool(answer)
+        return result
+    if isinstance(answer, ox.QueryTriples):
+        result = Result("CONSTRUCT")
+        result.graph = new_graph()
+        for t in answer:
+            result.graph.add((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)))
+        return result
+    result = Result("SELECT")
+    variables = [Variable(v.value) for v in answer.variables]
+    result.vars = variables
+    result.bindings = [
+        {var: from_oxigraph(term) for var, term in zip(variables, solution, strict=True) if term is not None}
+        for solution in answer
+    ]
+    return result
+
+
+# --- results as a data frame --------------------------------------------------------------------------------
+
+def _python(term: object) -> Any:
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        if isinstance(value, Decimal):
+            return float(value)
+        return str(value) if isinstance(value, Literal) else value
+    return str(term)
+
+
+def to_dataframe(result: Result) -> pandas.DataFrame:
+    """A pandas DataFrame of a result: a column per variable, literals as Python values; needs pandas."""
+    try:
+        import pandas as pd
+    except ImportError as e:
+        raise KgError("to_dataframe needs pandas, which is not installed; run `pip install pandas`") from e
+    if result.type == "ASK":
+        return pd.DataFrame({"ask": [bool(result.askAnswer)]})
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        rows = [[str(s), str(p), _python(o)] for s, p, o in result.graph]
+        return pd.DataFrame(rows, columns=["subject", "predicate", "object"])
+    names = [str(v) for v in result.vars]
+    return pd.DataFrame([[_python(row[i]) for i in range(len(names))] for row in result], columns=names)
+
+
+# --- named queries ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query shipped in ``kg/queries/NAME.rq`` with the title, description and parameters of its header."""
+
+    name: str
+    title: str
+    description: str
+    params: tuple[str, ...]
+    required: tuple[str, ...]
+    sparql: str
+
+
+_HEADER = re.compile(r"^#\s*(title|description|params)\s*:\s*(.*?)\s*$", re.MULTILINE)
+_PARAM = re.compile(r"(\w+)(\s*\(required\b)?")
+
+
+def _parse_named(name: str, text: str) -> NamedQuery:
+    header = {key: value for key, value in _HEADER.findall(text)}
+    if "title" not in header or "description" not in header:
+        raise KgError(f"the named query {name}.rq lacks a '# title:' or '# description:' line")
+    # "a, b (each optional: …)" or "entity (required: …)": drop the notes, keep "(required" as a marker
+    params_text = re.sub(r"\([^)]*\)", lambda m: "(required" if "required" in m[0] else "",
+                         header.get("params", ""))
+    params, required = [], []
+    for match in _PARAM.finditer(params_text):
+        params.append(match[1])
+        if match[2]:
+            required.append(match[1])
+    return NamedQuery(name=name, title=header["title"], description=header["description"],
+                      params=tuple(params), required=tuple(required), sparql=text)
+
+
+def named_queries() -> dict[str, NamedQuery]:
+    """The queries shipped with kg, by name (the file name without ``.rq``)."""
+    folder = resources.files("kg") / "queries"
+    found = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".rq"):
+            name = entry.name[: -len(".rq")]
+            found[name] = _parse_named(name, entry.read_text(encoding="utf-8"))
+    return found
+
+
+def named_query(name: str) -> NamedQuery:
+    """One shipped query by name; an unknown name raises a KgError that lists the known ones."""
+    queries = named_queries()
+    if name not in queries:
+        raise KgError(f"no named query {name!r}; choose one of {', '.join(queries)} (see `kg query --list`)")
+    return queries[name]
+
+
+def parse_params(pairs: list[str] | tuple[str, ...]) -> dict[str, Identifier]:
+    """``KEY=VALUE`` strings as query bindings: ``<…>`` is an IRI, anything else a plain literal."""
+    bindings: dict[str, Identifier] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip().lstrip("?$")
+        if not sep or not re.fullmatch(r"\w+", key):
+            raise KgError(f"--param {pair!r} is not KEY=VALUE with KEY a variable name, "
+                          'e.g. entity="Scott Bessent"')
+        if value.startswith("<") and value.endswith(">"):
+            bindings[key] = URIRef(value[1:-1])
+        else:
+            bindings[key] = Literal(value)
+    return bindings
+
+
+def check_params(sparql: str, bindings: dict[str, object], *, required: tuple[str, ...] = ()) -> None:
+    """Refuse a binding of a variable the query does not use, and a missing required one."""
+    for key in bindings:
+        if not re.search(rf"[?$]{re.escape(key)}\b", sparql):
+            used = sorted(set(re.findall(r"[?$](\w+)", sparql)))
+            raise KgError(f"the query has no variable ?{key}; it uses {', '.join(used) or 'none'}")
+    missing = [name for name in required if name not in bindings]
+    if missing:
+        raise KgError("the query needs " + ", ".join(f'--param {m}="…"' for m in missing))
+
+
+def run_named(source: str | Path | ox.Store | Graph, name: str, *,
+              params: dict[str, object] | None = None) -> Result:
+    """Run a shipped query by name, e.g. ``run_named("out", "entity", params={"entity": "Bessent"})``."""
+    query = named_query(name)
+    bindings = {k: _term(v) for k, v in (params or {}).items()}
+    check_params(query.sparql, bindings, required=query.required)
+    return query_source(source, query.sparql, bindings=bindings)

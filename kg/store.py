@@ -1,0 +1,274 @@
+"""An on-disk Oxigraph store with one named graph per document, and loading any graph source.
+
+A *graph source* is an RDF file (Turtle, TriG, N-Quads, N-Triples, JSON-LD, RDF/XML), a build folder
+holding ``graph.ttl``, or an Oxigraph store folder written by ``kg build --store``. Every reading
+command goes through ``load_any`` (an rdflib graph, the union of all named graphs) or ``load_snapshot``
+(an in-memory Oxigraph store for fast native SPARQL).
+
+In a store each document's triples live in the named graph whose name is the document IRI
+(``kg.graph.document_iri``), so rebuilding a document replaces exactly its own graph. Entities that
+several documents mention are described in each of their graphs; the union is a set, so they count
+once in ``load_any`` and ``load_snapshot``.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.term import Identifier
+
+from .errors import KgError
+from .graph import document_iri, new_graph
+from .vocab import DOC_BASE, XSD
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "document_graphs",
+    "from_oxigraph",
+    "is_store",
+    "load_any",
+    "load_snapshot",
+    "open_store",
+    "quads_of",
+    "remove_document",
+    "replace_document",
+    "source_quads",
+    "store_to_rdflib",
+    "to_oxigraph",
+]
+
+_XSD_STRING = str(XSD.string)
+#: File extensions of formats that carry named graphs.
+_QUAD_SUFFIXES = {".trig", ".nq", ".nquads"}
+
+
+# --- terms ---------------------------------------------------------------------------------------------
+
+def to_oxigraph(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The pyoxigraph term of an rdflib term; an invalid IRI raises KgError instead of writing bad RDF."""
+    try:
+        if isinstance(term, URIRef):
+            return ox.NamedNode(str(term))
+        if isinstance(term, BNode):
+            return ox.BlankNode(str(term)) if str(term).isalnum() else ox.BlankNode()
+        if isinstance(term, Literal):
+            if term.language:
+                return ox.Literal(str(term), language=term.language)
+            if term.datatype is not None:
+                return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+            return ox.Literal(str(term))
+    except ValueError as e:
+        raise KgError(f"the graph holds a term other RDF stores reject: {str(term)[:200]!r} ({e}); "
+                      "fix the input or the extractor that made it") from e
+    raise KgError(f"cannot store the RDF term {term!r} of type {type(term).__name__}")
+
+
+def from_oxigraph(term: object) -> Identifier:
+    """The rdflib term of a pyoxigraph term (``xsd:string`` literals become plain literals)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise KgError(f"kg cannot read the RDF term {term!r} (RDF-star triple terms are not supported)")
+
+
+def quads_of(graph: Graph, graph_name: URIRef | None = None) -> Iterator[ox.Quad]:
+    """The triples of an rdflib graph as pyoxigraph quads in one graph (``None``: the default graph)."""
+    name = ox.DefaultGraph() if graph_name is None else ox.NamedNode(str(graph_name))
+    for s, p, o in graph:
+        yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name)
+
+
+# --- the on-disk store ---------------------------------------------------------------------------------
+
+def is_store(path: str | Path) -> bool:
+    """Whether ``path`` is an Oxigraph (RocksDB) store folder."""
+    path = Path(path)
+    return path.is_dir() and (path / "CURRENT").is_file() and any(path.glob("MANIFEST-*"))
+
+
+def _lock_holder(path: Path) -> int | None:
+    """The id of the process holding the store's write lock, from /proc/locks (Linux); else None.
+
+    Checking this way never opens the LOCK file: closing any descriptor of it would drop a lock this
+    process itself holds.
+    """
+    try:
+        inode = (path / "LOCK").stat().st_ino
+        lines = Path("/proc/locks").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        fields = line.split()
+        if "->" in fields:  # a waiter, not a holder
+            continue
+        if len(fields) >= 6 and fields[5].rsplit(":", 1)[-1] == str(inode) and fields[4].isdigit():
+            return int(fields[4])
+    return None
+
+
+def _busy(path: Path, pid: int | None = None) -> KgError:
+    who = f"process {pid}" if pid else "another process"
+    return KgError(f"the store {path} is open for writing in {who} (a running `kg build --store`, "
+                   "`kg remove` or `kg serve --allow-update`?); wait for it or stop it, then try again")
+
+
+def open_store(path: str | Path, *, read_only: bool = False) -> ox.Store:
+    """Open (or, unless ``read_only``, create) the Oxigraph store in folder ``path``."""
+    path = Path(path)
+    if read_only:
+        if not is_store(path):
+            raise KgError(f"{path} is not an Oxigraph store; build one with `kg build INPUT --store {path}`")
+        holder = _lock_holder(path)
+        if holder is not None and holder != os.getpid():
+            raise _busy(path, holder)
+    elif path.exists() and not is_store(path) and (not path.is_dir() or any(path.iterdir())):
+        raise KgError(f"{path} exists and is not an Oxigraph store; give a new or empty folder for --store")
+    try:
+        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+    except OSError as e:
+        if "lock" in str(e).lower():
+            raise _busy(path, _lock_holder(path)) from e
+        raise KgError(f"cannot open the store {path}: {e}") from e
+
+
+def _graph_name(doc_id: str) -> ox.NamedNode:
+    """The named graph of a document id (a document IRI is accepted as well)."""
+    iri = doc_id if doc_id.startswith(DOC_BASE) else str(document_iri(doc_id))
+    return ox.NamedNode(iri)
+
+
+def replace_document(store: ox.Store, doc_id: str, graph: Graph) -> bool:
+    """Make ``graph`` the named graph of document ``doc_id``, atomically; False when nothing changed."""
+    name = _graph_name(doc_id)
+    new = _canonical(quads_of(graph, URIRef(name.value)))
+    old = set(store.quads_for_pattern(None, None, None, name))
+    if new == old and not any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+                              for q in new):
+        return False
+    # One update request is one transaction: readers see the old graph or the new one.
+    triples = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in new)
+    store.update(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{triples}\n}} }}")
+    return True
+
+
+def _canonical(quads: Iterable[ox.Quad]) -> set[ox.Quad]:
+    """Quads as a store gives them back: Oxigraph rewrites literals in canonical form ("30.0" → "30")."""
+    scratch = ox.Store()
+    scratch.extend(quads)
+    return set(scratch)
+
+
+def remove_document(store: ox.Store, doc_id: str) -> bool:
+    """Drop the named graph of document ``doc_id``; False when the store has no such graph."""
+    name = _graph_name(doc_id)
+    if not store.contains_named_graph(name):
+        return False
+    store.remove_graph(name)
+    return True
+
+
+def document_graphs(store: ox.Store) -> list[str]:
+    """The names (document IRIs) of the store's named graphs, sorted."""
+    return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+
+
+# --- any graph source ----------------------------------------------------------------------------------
+
+def _resolve(path: str | Path) -> Path:
+    """The file or store folder a source path means; a build folder means its graph.ttl."""
+    path = Path(path)
+    if not path.exists():
+        raise KgError(f"{path} does not exist; build a graph first with `kg build INPUT -o DIR` "
+                      "or `kg build INPUT --store DIR`")
+    if path.is_dir() and not is_store(path):
+        candidate = path / "graph.ttl"
+        if not candidate.exists():
+            raise KgError(f"{path} is a folder that is neither an Oxigraph store nor a build folder with "
+                          "graph.ttl; give the graph file itself")
+        return candidate
+    return path
+
+
+def _parse_rdflib(path: Path, into: Graph) -> Graph:
+    try:
+        into.parse(str(path))
+    except Exception as e:  # rdflib raises many parser-specific errors
+        raise KgError(f"{path} is not a readable RDF file ({type(e).__name__}: {str(e)[:200]})") from e
+    return into
+
+
+def source_quads(path: str | Path) -> list[ox.Quad]:
+    """Every quad of a graph source as it is stored: document graphs of a store or of a TriG/N-Quads file."""
+    path = _resolve(path)
+    if is_store(path):
+        return list(open_store(path, read_only=True).quads_for_pattern(None, None, None, None))
+    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower()) if path.suffix else None
+    if fmt is not None:
+        try:
+            return list(ox.parse(path=str(path), format=fmt))
+        except (SyntaxError, ValueError) as e:
+            log.info("pyoxigraph could not read %s (%s); trying rdflib", path, e)
+        except OSError as e:
+            raise KgError(f"cannot read {path}: {e}") from e
+    if path.suffix.lower() not in _QUAD_SUFFIXES:
+        return list(quads_of(_parse_rdflib(path, Graph())))
+    ds = _parse_rdflib(path, Dataset())
+    quads: list[ox.Quad] = []
+    for s, p, o, c in ds.quads((None, None, None, None)):
+        name = ox.DefaultGraph() if c is None or c == ds.default_graph.identifier else to_oxigraph(c)
+        quads.append(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name))
+    return quads
+
+
+def load_snapshot(path: str | Path) -> ox.Store:
+    """An in-memory Oxigraph store of a source: named graphs as stored, the default graph their union.
+
+    The default graph holds each triple once even when several document graphs hold it, so counts
+    are those of the merged graph (Oxigraph 0.5's own union default graph counts a triple per graph).
+    """
+    quads = source_quads(path)
+    snapshot = ox.Store()
+    snapshot.extend(quads)
+    snapshot.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads
+                    if not isinstance(q.graph_name, ox.DefaultGraph))
+    return snapshot
+
+
+def store_to_rdflib(path: str | Path) -> Dataset:
+    """The quads of a store (or any source) as an rdflib Dataset with one graph per document."""
+    ds = Dataset(default_union=True)
+    for prefix, ns in new_graph().namespaces():
+        ds.bind(prefix, ns, override=True)
+    for q in source_quads(path):
+        name = None if isinstance(q.graph_name, ox.DefaultGraph) else from_oxigraph(q.graph_name)
+        graph = ds.default_graph if name is None else ds.graph(name)
+        graph.add((from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object)))
+    return ds
+
+
+def load_any(path: str | Path) -> Graph:
+    """One rdflib graph of any source: a store's or a TriG file's named graphs merged into one."""
+    resolved = _resolve(path)
+    g = new_graph()
+    if is_store(resolved) or resolved.suffix.lower() in _QUAD_SUFFIXES:
+        _add_all(g, source_quads(resolved))
+        return g
+    return _parse_rdflib(resolved, g)
+
+
+def _add_all(g: Graph, quads: Iterable[ox.Quad]) -> None:
+    for q in quads:
+        g.add((from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object)))
