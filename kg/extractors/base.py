@@ -52,18 +52,27 @@ def add_fact(doc: Doc, fact: RawFact) -> None:
     doc._.kg_facts.append(fact)
 
 
+def _mention_cache(doc: Doc) -> tuple[list[Span], dict[int, Span]]:
+    cached = doc.user_data.get("kg_mention_cache")
+    if cached is None:
+        spans = list(doc.spans[MENTIONS_KEY]) if MENTIONS_KEY in doc.spans else []
+        index: dict[int, Span] = {}
+        for span in spans:
+            for i in range(span.start, span.end):
+                index[i] = span
+        cached = (spans, index)
+        doc.user_data["kg_mention_cache"] = cached
+    return cached
+
+
 def mentions(doc: Doc) -> list[Span]:
-    """The kg mentions of a document, in order."""
-    return list(doc.spans[MENTIONS_KEY]) if MENTIONS_KEY in doc.spans else []
+    """The kg mentions of a document, in order (computed once per Doc)."""
+    return _mention_cache(doc)[0]
 
 
 def mention_index(doc: Doc) -> dict[int, Span]:
-    """Token index → the mention covering it."""
-    out: dict[int, Span] = {}
-    for span in mentions(doc):
-        for i in range(span.start, span.end):
-            out[i] = span
-    return out
+    """Token index → the mention covering it (computed once per Doc)."""
+    return _mention_cache(doc)[1]
 
 
 def coarse(span: Span) -> str:
@@ -223,9 +232,8 @@ GROUP_HEADS = {
     "official", "officials", "delegation", "delegations", "representative", "representatives", "negotiator",
     "negotiators", "government", "governments", "administration", "authorities", "leader", "leaders",
     "leadership", "counterpart", "counterparts", "envoy", "envoys", "team", "side", "minister", "ministers",
-    "diplomat", "diplomats", "president", "ministry", "regime", "cabinet", "army", "forces", "military",
-    "troops", "firms", "companies", "students", "nationals", "citizens", "lawmakers", "legislators", "banks",
-    "entities", "individuals", "people", "agencies", "spokesman", "spokeswoman", "spokesperson",
+    "diplomat", "diplomats", "president", "ministry", "regime", "cabinet", "spokesman", "spokeswoman",
+    "spokesperson",
 }
 
 _REFUSALS = {"refuse", "decline", "reject", "fail", "deny", "oppose", "resist", "abandon", "scrap"}
@@ -362,8 +370,18 @@ def main_countries(doc: Doc, *, least: int = 2) -> list[Span]:
 
 
 def party_key(span: Span) -> str:
-    """What makes two mentions the same party within a document."""
-    return span.kb_id_ or span.text.lower()
+    """What makes two mentions the same party within a document ("Xuto" is "Manaspas Xuto of Thailand")."""
+    if span.kb_id_:
+        return span.kb_id_
+    if coarse(span) == "Person":
+        surname = span[-1].lower_
+        for t in span:
+            if t.is_lower:  # "Manaspas Xuto of Thailand": the name ends before "of"
+                break
+            if t.is_alpha:
+                surname = t.lower_
+        return "person:" + surname
+    return span.text.lower()
 
 
 def date_attrs(span: Span, ref) -> list[tuple[str, object]]:
@@ -435,6 +453,12 @@ def phrase_parties(token: Token, index: dict[int, Span], *,
         if is_pair_phrase(t):
             out.extend(main_countries(token.doc))
             continue
+        if t.i not in index and t.lower_ in GROUP_HEADS:
+            # "Japanese and American officials", "officials from Japan and South Korea"
+            group = left_parties(t, index, kinds=kinds) or prep_parties(t, index, ("of", "from"), kinds=kinds)
+            if group:
+                out.extend(group)
+                continue
         m = noun_party(t, index, kinds=kinds)
         if m is not None:
             out.append(m)
@@ -443,6 +467,13 @@ def phrase_parties(token: Token, index: dict[int, Span], *,
             if c.dep_ == "appos":
                 found = (noun_party(y, index, kinds=kinds) for y in c.conjuncts)
                 out.extend(x for x in found if x is not None)
+    if len(unique_parties(out)) < 2 and "Person" in kinds and any(t.dep_ == "cc" for t in token.subtree):
+        # titles tangle the parse of "US President Donald Trump and Turkish President Recep Tayyip
+        # Erdoğan"; the people named in a coordinated phrase are its parties
+        people = unique_parties(index[t.i] for t in token.subtree
+                                if t.i in index and coarse(index[t.i]) == "Person")
+        if len(people) >= 2:
+            return people
     return unique_parties(out)
 
 
@@ -479,6 +510,7 @@ def left_parties(token: Token, index: dict[int, Span], *,
                  kinds: tuple[str, ...] = PARTY_KINDS) -> list[Span]:
     """Parties named in front of a noun: "U.S.-China talks", "the 1986 U.S.-Japanese pact", "China's deal"."""
     out: list[Span] = []
+    pronouns: list[Span] = []
     todo = [c for c in token.children if c.i < token.i]
     while todo:
         t = todo.pop(0)
@@ -491,9 +523,10 @@ def left_parties(token: Token, index: dict[int, Span], *,
         elif t.lower_ in _POSSESSIVE_PRONOUNS and t.dep_ == "poss":
             m = pronoun_party(t)
             if m is not None and coarse(m) in kinds:
-                out.append(m)
+                pronouns.append(m)
         todo.extend(c for c in t.children)
-    return unique_parties(sorted(out, key=lambda s: s.start))
+    # a name in front wins over a pronoun ("their American counterparts")
+    return unique_parties(sorted(out or pronouns, key=lambda s: s.start))
 
 
 def prep_parties(token: Token, index: dict[int, Span], preps: tuple[str, ...], *,
@@ -548,3 +581,32 @@ def owner_party(token: Token, index: dict[int, Span], *, exclude: Iterable[str] 
                 return None
         t = h
     return None
+
+
+def place_of(heads: list[Token], index: dict[int, Span], parties: list[Span]) -> Span | None:
+    """Where it happened: a place or country after "in"/"at" on one of ``heads``, other than a party."""
+    taken = {party_key(p) for p in parties}
+    # the head's own "in"/"at" first, then one on its objects ("a truce on mine clearance in Geneva")
+    nested = [o for h in heads for p in h.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"]
+    for head in [*heads, *nested]:
+        for c in head.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "at"):
+                for obj in c.children:
+                    m = index.get(obj.i)
+                    if m is not None and coarse(m) in ("Place", "Country") and party_key(m) not in taken:
+                        return m
+    return None
+
+
+def counterpart_pair(party: Span) -> list[Span]:
+    """The party (a person as the country they act for) and the document's other main country, when
+    the party is one of the document's two main countries; else []."""
+    kind = coarse(party)
+    country = party if kind == "Country" else acting_country(party) if kind == "Person" else None
+    if country is None:
+        return []
+    pair = main_countries(party.doc)
+    keys = [party_key(m) for m in pair]
+    if party_key(country) not in keys:
+        return []
+    return [country, pair[1 - keys.index(party_key(country))]]

@@ -216,16 +216,18 @@ class MentionFinder:
 
         chosen: list[Span] = []
         taken: set[int] = set()
+        text = doc.text  # built once: Doc.text walks every token
         for start, end, _prio, label, canonical in sorted(candidates, key=lambda c: (-(c[1] - c[0]), -c[2], c[0])):
             if any(i in taken for i in range(start, end)):
                 continue
             span = Span(doc, start, end, label=label, kb_id=canonical)
-            if self._skip(span):
+            if self._skip(span, text):
                 continue
             taken.update(range(start, end))
             chosen.append(span)
         chosen.sort(key=lambda s: s.start)
         doc.spans[MENTIONS_KEY] = chosen
+        doc.user_data.pop("kg_mention_cache", None)
         return doc
 
     def _type_entity(self, ent: Span) -> tuple[Span, str] | None:
@@ -340,11 +342,10 @@ class MentionFinder:
             out.append((start, token.i + 1, 0, "Court", ""))
         return out
 
-    def _skip(self, span: Span) -> bool:
+    def _skip(self, span: Span, text: str) -> bool:
         """Mentions inside bylines, credits and boilerplate lines are not entities of the story."""
         if span.text in ("REUTER", "Reuter"):  # the wire's sign-off, not the agency
             return True
-        text = span.doc.text
         line_start = text.rfind("\n", 0, span.start_char) + 1
         line_end = text.find("\n", span.end_char)
         line = text[line_start:line_end if line_end != -1 else len(text)]
