@@ -297,6 +297,7 @@ class Endpoint:
 
             with self._write_lock:
                 self.store.update(sparql, prefixes=QUERY_PREFIXES)
+                self.store.flush()
             return Response(204, "text/plain; charset=utf-8", b"")
 
         return self._guard(work)

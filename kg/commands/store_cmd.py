@@ -37,6 +37,7 @@ def remove(doc_ids: tuple[str, ...], store_dir: Path) -> None:
             click.echo(f"Removed {doc_id} from {store_dir}.")
         else:
             missing.append(doc_id)
+    store.flush()  # readers then open it without replaying the write-ahead log
     if missing:
         raise KgError(f"no document {', '.join(missing)} in {store_dir}; "
                       f"`kg query {store_dir} --name mentions` lists the documents")
