@@ -66,9 +66,11 @@ def test_ontology_parses_with_rdflib(ontology):
     assert (URIRef(KG_NS.rstrip("#")), RDF.type, OWL.Ontology) in ontology
 
 
-def test_ontology_parses_with_pyoxigraph(ontology):
-    quads = list(pyoxigraph.parse(path=str(ontology_path() / "kg.ttl"), format=pyoxigraph.RdfFormat.TURTLE))
-    assert len(quads) == len(ontology)
+@pytest.mark.parametrize("name", ["kg.ttl", "shapes.ttl"])
+def test_ontology_files_parse_alike_with_pyoxigraph_and_rdflib(name):
+    path = ontology_path() / name
+    quads = list(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE))
+    assert len(quads) == len(Graph().parse(path, format="turtle"))
 
 
 def test_ontology_header_has_label_comment_version_and_license(ontology):
