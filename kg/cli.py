@@ -127,12 +127,9 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: b
 @click.option("--max-nodes", type=int, default=1000, show_default=True,
               help="Above this many entities show only the most connected part.")
 @click.option("--no-physics", is_flag=True, help="Draw without the force layout (for very large graphs).")
-@click.option("--include-isolated", is_flag=True,
-              help="Also draw entities in no fact (left out by default above 100 entities).")
 @friendly_errors
 def view(graph_path: Path, output: Path, focus: str | None, hops: int, top: int | None, size_by: str,
-         types: str | None, relations: str | None, since, max_nodes: int, no_physics: bool,
-         include_isolated: bool) -> None:
+         types: str | None, relations: str | None, since, max_nodes: int, no_physics: bool) -> None:
     """Write an interactive HTML view of GRAPH that opens offline in a browser."""
     from .query import load_graph
     from .view import render_html
@@ -142,8 +139,7 @@ def view(graph_path: Path, output: Path, focus: str | None, hops: int, top: int 
         g, output, title=f"kg: {graph_path}", size_by=size_by, focus=focus, hops=hops, top=top,
         types=[t.strip() for t in types.split(",")] if types else None,
         relations=[r.strip() for r in relations.split(",")] if relations else None,
-        since=since.date() if since else None, max_nodes=max_nodes, physics=not no_physics,
-        include_isolated=True if include_isolated else None)
+        since=since.date() if since else None, max_nodes=max_nodes, physics=not no_physics)
     click.echo(f"Wrote {output}: {summary.nodes} nodes, {summary.edges} edges."
                + (f" {summary.note}" if getattr(summary, "note", "") else ""))
 
@@ -161,11 +157,6 @@ main.add_command(serve)
 from .commands.eval_cmd import eval_command  # noqa: E402
 
 main.add_command(eval_command, name="eval")
-
-from .commands.analytics_cmd import path, stats  # noqa: E402
-
-main.add_command(stats)
-main.add_command(path)
 
 
 if __name__ == "__main__":  # pragma: no cover
