@@ -452,6 +452,9 @@ class _Handler(BaseHTTPRequestHandler):
                                 {"Content-Security-Policy": "default-src 'self'; script-src 'unsafe-inline'; "
                                                             "style-src 'unsafe-inline'"}))
             return
+        if url.path == "/favicon.ico":  # browsers ask for it; answer without a console error
+            self._send(Response(204, "image/x-icon", b""))
+            return
         if url.path != "/sparql":
             self._send(_text(404, "not found; the SPARQL endpoint is /sparql"))
             return
