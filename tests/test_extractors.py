@@ -71,6 +71,9 @@ MEMBERSHIP = [
     ("Laura Chen works for Samsung Electronics and lives in Seoul.", "Laura Chen", "Samsung Electronics", None),
     # copula with a role
     ("Pedro Alves is a senior analyst at Goldman Sachs.", "Pedro Alves", "Goldman Sachs", "senior analyst"),
+    # a party's adjective before the name, with or without an office between
+    ("Republican Liz Cheney lost her primary.", "Liz Cheney", "Republican Party", None),
+    ("Labour MP Diane Abbott asked a question.", "Diane Abbott", "Labour Party", None),
 ]
 
 
@@ -80,6 +83,12 @@ def test_membership(extract_text, text, person, org, role):
     assert _has(facts, member=person, organization=org), facts
     if role is not None:
         assert _has(facts, member=person, organization=org, role=role), facts
+
+
+def test_party_membership_does_not_take_a_government_office_as_its_role(extract_text):
+    facts = labelled(extract_text("Democratic Sen. Cory Booker criticized the plan."), "membership")
+    assert _has(facts, member="Cory Booker", organization="Democratic Party")
+    assert all("role" not in f for f in facts if f["organization"] == ["Democratic Party"])
 
 
 def test_head_of_state_title_without_country_takes_the_documents_country(extract_text):

@@ -35,6 +35,8 @@ _NOT_ROLES = {"son", "daughter", "wife", "husband", "brother", "sister", "mother
               "children", "parent", "parents", "partner", "fiancee", "fiance", "girlfriend", "boyfriend", "figure",
               "interviewee", "victim", "native", "resident", "citizen", "immigrant", "party", "house", "senate",
               "part", "one", "guest", "fan", "critic", "rival", "opponent", "supporter", "ally"}
+_PARTY_ROLES = {"chairman", "chairwoman", "chair", "leader", "spokesperson", "spokesman", "spokeswoman",
+                "secretary", "secretary-general", "treasurer", "president", "member", "founder", "whip"}
 _SKIP_WORDS = {"former", "then", "acting", "late", "current", "new", "incoming", "outgoing", "interim", "the",
                "a", "an", "its", "his", "her", "their"}
 
@@ -193,6 +195,8 @@ def _prefix(person: Span, index: dict[int, Span]) -> list:
     if not role:
         return []
     org = _org_of(candidates)
+    if org is not None and org.label_ == "PoliticalParty" and role.lower().split()[-1] not in _PARTY_ROLES:
+        role = ""  # "Democratic Sen. Warren": a senator of the Senate, a member of the party
     return [(person, role, org, person.sent, 0.85 if org is not None else 0.6)]
 
 

@@ -213,6 +213,7 @@ class MentionFinder:
         candidates.extend(self._untagged_surnames(doc))
         candidates.extend(self._untagged_speakers(doc))
         candidates.extend(self._named_by_role(doc))
+        candidates.extend(self._party_adjectives(doc))
 
         chosen: list[Span] = []
         taken: set[int] = set()
@@ -303,6 +304,24 @@ class MentionFinder:
             if 2 <= len(span) <= 3 and all(x.is_title and x.is_alpha for x in span) \
                     and gazetteer.lookup_org(span.text) is None and gazetteer.lookup_country(span.text) is None:
                 out.append((start, t.i + 1, 0, "Person", ""))
+        return out
+
+    def _party_adjectives(self, doc: Doc) -> list[tuple[int, int, int, str, str]]:
+        """"Republican Kevin McCarthy", "Labour MP Diane Abbott": a party's adjective before a person's name
+        (titles may stand between) names the party."""
+        out = []
+        for ent in doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            j = ent.start - 1
+            while j >= 0 and doc[j].lower_.rstrip(".") in _person_title_words() and ent.start - j <= 3:
+                j -= 1
+            if j < 0 or not doc[j].is_title or doc[j].pos_ not in ("ADJ", "PROPN", "NOUN"):
+                continue
+            word = doc[j].text
+            party = gazetteer.lookup_org(f"{word} Party") or gazetteer.lookup_org(f"{word}s")
+            if party is not None and party.subtype == "PoliticalParty":
+                out.append((j, j + 1, 2, "PoliticalParty", party.name))
         return out
 
     def _named_by_role(self, doc: Doc) -> list[tuple[int, int, int, str, str]]:
