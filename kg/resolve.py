@@ -63,9 +63,10 @@ def _initials(name: str) -> str:
 
 
 class _Chain:
-    __slots__ = ("forms", "labels", "canonical", "generic", "extra")
+    __slots__ = ("forms", "labels", "canonical", "generic", "extra", "primary")
 
     def __init__(self) -> None:
+        self.primary = ""  # the chain's own name before others joined it
         self.extra: set[str] = set()  # forms kept as aliases only ("Mrs. Higgins", "President Trump")
         self.forms: Counter[str] = Counter()
         self.labels: Counter[str] = Counter()
@@ -173,11 +174,29 @@ def resolve(doc: Doc, document: Document) -> Extraction:
     merged: dict[str, str] = {}
     for a, b in zip(spans, spans[1:]):
         between = doc[a.end:b.start].text.strip()
-        after = doc[b.end].text if b.end < len(doc) else ""
+        # the bracket may hold more than the model tagged: "(Conseil constitutionnel)"
+        after = next((t.text for t in doc[b.end:min(len(doc), b.end + 4)] if t.text in (")", "(")), "")
         ca, cb = chain_of.get(a.start), chain_of.get(b.start)
-        if between == "(" and after == ")" and ca and cb and ca != cb and cb.startswith("name:") \
-                and COARSE_OF.get(a.label_) == COARSE_OF.get(b.label_, "Organization") != "Person":
-            merged[cb] = ca
+        if between == "(" and after == ")" and ca and cb and ca != cb and cb.startswith(("name:", "person:")) \
+                and COARSE_OF.get(a.label_) == "Organization" and COARSE_OF.get(b.label_) != "Country":
+            merged[cb] = ca  # "the Supreme Court of Justice (Oberster Gerichtshof)", whatever the model made of it
+    # a short form inside a longer organization's name in the same document is that organization:
+    # "the Court of Justice" after "the European Court of Justice"
+    org_forms = {cid: [f.lower() for f in c.forms] for cid, c in chains.items()
+                 if COARSE_OF.get(c.labels.most_common(1)[0][0]) == "Organization" and not c.generic}
+    for cid, forms in org_forms.items():
+        if not cid.startswith("name:") or cid in merged:
+            continue
+        short = max(forms, key=len)
+        if len(short.split()) < 2:
+            continue
+        hosts = [o for o, ofs in org_forms.items() if o != cid and o not in merged
+                 and any(re.search(rf"(^|\s){re.escape(short)}$", f) and len(f) > len(short) for f in ofs)]
+        # of several hosts ("European Court of Justice", "Supreme Court of Justice"), the one named most
+        hosts.sort(key=lambda o: -sum(chains[o].forms.values()))
+        if len(hosts) == 1 or len(hosts) > 1 and sum(chains[hosts[0]].forms.values()) > sum(
+                chains[hosts[1]].forms.values()):
+            merged[cid] = hosts[0]
     for cid, c in chains.items():
         form = c.forms.most_common(1)[0][0]
         if cid in merged or not cid.startswith("name:") or not re.fullmatch(r"[A-Z]{2,6}", form):
@@ -200,6 +219,8 @@ def resolve(doc: Doc, document: Document) -> Extraction:
     for src in list(merged):
         dst = final(src)
         if dst != src and src in chains:
+            if not chains[dst].primary:
+                chains[dst].primary = max(chains[dst].forms, key=lambda f: (chains[dst].forms[f], len(f)))
             chains[dst].forms.update(chains[src].forms)
             chains[dst].labels.update(chains[src].labels)
             chains[dst].extra.update(chains[src].extra)
@@ -208,17 +229,21 @@ def resolve(doc: Doc, document: Document) -> Extraction:
 
     # 4. entities
     entities: dict[str, Entity] = {}
+    places = _moved_into(doc, spans, chain_of)
     key_of: dict[str, str] = {}
     for cid, c in chains.items():
         votes: Counter[str] = Counter()
         for label, n in c.labels.items():
             votes[label] += n
+        votes["Place"] += 3 * places.get(cid, 0)
         label = votes.most_common(1)[0][0]
         coarse = COARSE_OF.get(label, "Organization")
         if c.canonical:
             name = c.canonical
         elif coarse == "Person":
             name = max(c.forms, key=lambda f: (len(f.split()), c.forms[f], len(f)))
+        elif c.primary:
+            name = c.primary  # "European Court of Justice", not the "ECJ" that joined it
         else:
             name = max(c.forms, key=lambda f: (c.forms[f], len(f)))
         key = slug(name)
@@ -246,6 +271,24 @@ def resolve(doc: Doc, document: Document) -> Extraction:
 
     facts = [f for raw in (doc._.kg_facts or []) if (f := _fact(raw, entity_key, document)) is not None]
     return Extraction(document=document, entities=list(entities.values()), facts=_dedupe(facts))
+
+
+_MOVE_VERBS = {"enter", "capture", "seize", "bomb", "shell", "occupy", "besiege", "recapture", "storm",
+               "liberate", "evacuate", "encircle", "overrun", "invade", "raid"}
+
+
+def _moved_into(doc: Doc, spans: list[Span], chain_of: dict[int, str]) -> Counter[str]:
+    """Chains named as what troops enter, capture or shell: places, whatever the model tagged ("entered
+    Tell Tamer and Ain Issa")."""
+    out: Counter[str] = Counter()
+    for span in spans:
+        root = span.root
+        head = root.head if root.dep_ == "dobj" else root.head.head if root.dep_ == "conj" else None
+        if head is not None and head.lemma_.lower() in _MOVE_VERBS and span.start in chain_of:
+            if root.dep_ == "conj" and root.head.dep_ != "dobj":
+                continue
+            out[chain_of[span.start]] += 1
+    return out
 
 
 def _fact(raw: RawFact, entity_key, document: Document) -> Fact | None:

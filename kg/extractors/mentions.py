@@ -214,6 +214,8 @@ class MentionFinder:
         candidates.extend(self._untagged_speakers(doc))
         candidates.extend(self._named_by_role(doc))
         candidates.extend(self._party_adjectives(doc))
+        candidates.extend(self._untagged_acronyms(doc))
+        candidates.extend(self._bracketed_names(doc, candidates))
 
         chosen: list[Span] = []
         taken: set[int] = set()
@@ -239,6 +241,12 @@ class MentionFinder:
             start += 1
         while end > start and (doc[end - 1].lower_ in ("'s", "\u2019s", "'") or doc[end - 1].is_punct
                                or doc[end - 1].is_space):
+            end -= 1
+        for k in range(start, end):  # "Constitutional Council (Conseil": a bracket ends a name
+            if doc[k].text in ("(", ")", "[", "]"):
+                end = k
+                break
+        while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
             end -= 1
         if start >= end:
             return None
@@ -306,6 +314,29 @@ class MentionFinder:
                 out.append((start, t.i + 1, 0, "Person", ""))
         return out
 
+    def _bracketed_names(self, doc: Doc, candidates: list) -> list[tuple[int, int, int, str, str]]:
+        """"The Constitutional Council (Conseil constitutionnel)": the bracket names the same body."""
+        out = []
+        for start, end, _prio, label, _canonical in candidates:
+            if label in ("Person", "Country", "Place") or end >= len(doc) or doc[end].text != "(":
+                continue
+            close = next((k for k in range(end + 1, min(len(doc), end + 7)) if doc[k].text == ")"), None)
+            if close is None or close == end + 1 or not doc[end + 1].is_title and not doc[end + 1].is_upper:
+                continue
+            out.append((end + 1, close, 1, label, ""))
+        return out
+
+    def _untagged_acronyms(self, doc: Doc) -> list[tuple[int, int, int, str, str]]:
+        """"The AMF said…": capitals the model left untagged that spell an organization's initials."""
+        initials: dict[str, str] = {}
+        for ent in doc.ents:
+            if ent.label_ == "ORG":
+                letters = "".join(t.text[0] for t in ent if t.is_title and t.lower_ not in ("the",))
+                if len(letters) >= 2:
+                    initials[letters] = ent.text
+        return [(t.i, t.i + 1, 0, org_subtype(initials[t.text]), "") for t in doc
+                if not t.ent_type_ and t.is_upper and t.text in initials]
+
     def _party_adjectives(self, doc: Doc) -> list[tuple[int, int, int, str, str]]:
         """"Republican Kevin McCarthy", "Labour MP Diane Abbott": a party's adjective before a person's name
         (titles may stand between) names the party."""
@@ -358,6 +389,8 @@ class MentionFinder:
                 start -= 1
             if start == token.i:
                 continue  # a bare "court" names nothing
+            if token.dep_ not in ("nsubj", "nsubjpass") and not (token.dep_ == "pobj" and token.head.dep_ == "agent"):
+                continue  # a described court matters as the one that rules; elsewhere it is no entity
             out.append((start, token.i + 1, 0, "Court", ""))
         return out
 

@@ -95,7 +95,9 @@ def _subject(verb: Token, index: dict[int, Span]) -> Span | None:
                 v = v.head
         else:
             # "saw Washington slash": the subject of a bare infinitive is the governing verb's object
-            for c in v.head.children if v.head is not v else ():
+            if v.head is v or v.head.lemma_.lower() not in ("see", "let", "make", "have", "watch", "help", "get"):
+                return None
+            for c in v.head.children:
                 if c.dep_ in ("dobj", "nsubj") and c.i < v.i:
                     m = _mention_for(c, index)
                     if m is not None:
