@@ -127,9 +127,12 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: b
 @click.option("--max-nodes", type=int, default=1000, show_default=True,
               help="Above this many entities show only the most connected part.")
 @click.option("--no-physics", is_flag=True, help="Draw without the force layout (for very large graphs).")
+@click.option("--include-isolated", is_flag=True,
+              help="Also draw entities in no fact with another entity (left out above 100 entities).")
 @friendly_errors
 def view(graph_path: Path, output: Path, focus: str | None, hops: int, top: int | None, size_by: str,
-         types: str | None, relations: str | None, since, max_nodes: int, no_physics: bool) -> None:
+         types: str | None, relations: str | None, since, max_nodes: int, no_physics: bool,
+         include_isolated: bool) -> None:
     """Write an interactive HTML view of GRAPH that opens offline in a browser."""
     from .query import load_graph
     from .view import render_html
@@ -139,7 +142,8 @@ def view(graph_path: Path, output: Path, focus: str | None, hops: int, top: int 
         g, output, title=f"kg: {graph_path}", size_by=size_by, focus=focus, hops=hops, top=top,
         types=[t.strip() for t in types.split(",")] if types else None,
         relations=[r.strip() for r in relations.split(",")] if relations else None,
-        since=since.date() if since else None, max_nodes=max_nodes, physics=not no_physics)
+        since=since.date() if since else None, max_nodes=max_nodes, physics=not no_physics,
+        include_isolated=True if include_isolated else None)
     click.echo(f"Wrote {output}: {summary.nodes} nodes, {summary.edges} edges."
                + (f" {summary.note}" if getattr(summary, "note", "") else ""))
 

@@ -75,6 +75,9 @@ _RELATION_COLORS = {
 _FIXED_LABELS = {"statement": "spoke to", "negotiation": "negotiates with", "agreement": "agrees with",
                  "urges": "urges", "restriction": "restricts"}
 _TOOLTIP_EVIDENCE = 5  # evidence sentences shown per edge tooltip
+#: Above this many nodes a view leaves out entities in no fact with another entity (a statement with no medium
+#: links nobody): hundreds of loose dots hide the network.
+ISOLATED_LIMIT = 100
 
 
 class Evidence(NamedTuple):
@@ -701,6 +704,7 @@ def render_html(
     since: dt.date | None = None,
     max_nodes: int = 1000,
     physics: bool = True,
+    include_isolated: bool | None = None,
 ) -> ViewSummary:
     """Write the graph as one self-contained, offline HTML page (vis-network inlined, no network access)."""
     import jinja2
@@ -712,15 +716,22 @@ def render_html(
     g = graph_to_networkx(graph)
     sub = select_subgraph(g, focus=focus, hops=hops, top=top, types=types, relations=relations,
                           since=since, size_by=size_by)
+    notes = []
+    isolated = sum(1 for n in sub if not sub.degree(n))
+    if include_isolated is None:  # by default only a large view leaves them out
+        include_isolated = sub.number_of_nodes() <= ISOLATED_LIMIT
+    if isolated and not include_isolated:
+        sub = _keep(sub, [n for n in sub if sub.degree(n)])
+        which = "1 entity is" if isolated == 1 else f"{isolated} entities are"
+        notes.append(f"{which} in no fact with another entity and not shown (--include-isolated shows them).")
     available = sub.number_of_nodes()
     truncated = available > max_nodes
-    note = ""
     if truncated:
         sub = _keep(sub, _top(sub, max(max_nodes, 0), rank_nodes(sub, by="degree")))
-        note = (f"Only the most connected part is shown: {sub.number_of_nodes()} of {available} entities "
-                f"(max_nodes={max_nodes}).")
+        notes.insert(0, f"Only the most connected part is shown: {sub.number_of_nodes()} of {available} "
+                        f"entities (max_nodes={max_nodes}).")
         log.warning("view cut to %d of %d nodes", sub.number_of_nodes(), available)
-
+    note = " ".join(notes)
     nodes, edges, options = _network_data(sub, size_by=size_by, physics=physics)
     type_legend, relation_legend = _legend(sub)
     vis_js, vis_css = _vis_library()

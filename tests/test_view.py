@@ -469,3 +469,19 @@ def test_render_creates_the_folder(rdf_graph, tmp_path):
 def test_single_names_are_not_split(view_graph):
     assert _labels(select_subgraph(view_graph, types="Person")) == {"Scott Bessent"}
     assert select_subgraph(view_graph, relations="tariff").number_of_edges() == 1
+
+
+def test_large_views_leave_out_entities_in_no_fact(rdf_graph, tmp_path, monkeypatch):
+    import kg.view
+
+    assert render_html(rdf_graph, tmp_path / "small.html").nodes == 10  # small: Geneva, in no fact, stays
+    summary = render_html(rdf_graph, tmp_path / "without.html", include_isolated=False)
+    assert (summary.nodes, summary.edges) == (9, 8)
+    left_out = "1 entity is in no fact with another entity and not shown (--include-isolated shows them)."
+    assert summary.note == left_out
+    monkeypatch.setattr(kg.view, "ISOLATED_LIMIT", 5)  # now the graph counts as large
+    assert render_html(rdf_graph, tmp_path / "large.html").nodes == 9
+    assert render_html(rdf_graph, tmp_path / "all.html", include_isolated=True).nodes == 10
+    both = render_html(rdf_graph, tmp_path / "cut.html", max_nodes=3)
+    assert both.note.startswith("Only the most connected part is shown: 3 of 9 entities")
+    assert both.note.endswith(left_out)
