@@ -162,6 +162,11 @@ from .commands.eval_cmd import eval_command  # noqa: E402
 
 main.add_command(eval_command, name="eval")
 
+from .commands.analytics_cmd import path, stats  # noqa: E402
+
+main.add_command(stats)
+main.add_command(path)
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()
