@@ -236,8 +236,14 @@ GROUP_HEADS = {
     "spokesperson",
 }
 
+#: Verbs whose object does what the infinitive after it says ("urged China to ban …").
+_OBJECT_CONTROL = {"urge", "ask", "call", "press", "push", "tell", "order", "force", "persuade",
+                   "encourage", "invite", "pressure", "lobby", "appeal", "count", "rely", "want", "expect",
+                   "require", "implore", "instruct", "direct", "authorize", "allow", "permit", "compel",
+                   "convince", "prompt"}
 _REFUSALS = {"refuse", "decline", "reject", "fail", "deny", "oppose", "resist", "abandon", "scrap"}
-_PLAN_ADJECTIVES = {"proposed", "planned", "possible", "potential", "prospective", "future", "new"}
+_PLAN_ADJECTIVES = {"proposed", "planned", "possible", "potential", "prospective", "future", "pending",
+                    "looming"}
 _PAIR_NOUNS = {"side", "sides", "country", "countries", "nation", "nations", "government", "governments",
                "economy", "economies", "power", "powers", "leader", "leaders", "capitals", "neighbours",
                "neighbors"}
@@ -270,7 +276,7 @@ def fact_status(verb: Token | None, *, trigger: Token | None = None) -> str | No
         for c in trigger.children:
             if c.dep_ == "amod" and (c.lower_ in THREAT_WORDS or c.lemma_.lower() in THREAT_WORDS):
                 return "Threatened"
-            if c.dep_ == "amod" and c.lower_ in _PLAN_ADJECTIVES - {"new"}:
+            if c.dep_ == "amod" and c.lower_ in _PLAN_ADJECTIVES:
                 return "Planned"
     if verb is None:
         return None
@@ -369,6 +375,23 @@ def main_countries(doc: Doc, *, least: int = 2) -> list[Span]:
     return [top[0][0], top[1][0]]
 
 
+def pair_referents(token: Token) -> list[Span]:
+    """What "both sides" or "the two countries" refers to: the last two countries named before it (in
+    its sentence and the two before), else the document's two main countries."""
+    doc = token.doc
+    start = token.sent.start
+    for _ in range(2):
+        if start > 0:
+            start = doc[start - 1].sent.start
+    seen: dict[str, Span] = {}
+    for m in reversed(mentions(doc)):
+        if start <= m.start < token.i and coarse(m) == "Country":
+            seen.setdefault(party_key(m), m)
+            if len(seen) == 2:
+                return sorted(seen.values(), key=lambda x: x.start)
+    return main_countries(doc)
+
+
 def party_key(span: Span) -> str:
     """What makes two mentions the same party within a document ("Xuto" is "Manaspas Xuto of Thailand")."""
     if span.kb_id_:
@@ -401,6 +424,17 @@ def speaker_of(sent: Span) -> Span | None:
         if fact.relation == "statement" and fact.sent.start == sent.start:
             return next((span for name, span in fact.args if name == "speaker"), None)
     return None
+
+
+_STATE_BODIES = ("GovernmentBody", "Legislature", "InternationalOrganization")
+
+
+def is_official(span: Span) -> bool:
+    """Whether a party acts for a state: a country, a government body, legislature or international
+    organization, or a person the membership facts place in one."""
+    if coarse(span) == "Country" or span.label_ in _STATE_BODIES:
+        return True
+    return coarse(span) == "Person" and acting_country(span) is not None
 
 
 def acting_country(person: Span) -> Span | None:
@@ -451,7 +485,7 @@ def phrase_parties(token: Token, index: dict[int, Span], *,
     out: list[Span] = []
     for t in conjuncts(token):
         if is_pair_phrase(t):
-            out.extend(main_countries(token.doc))
+            out.extend(pair_referents(t))
             continue
         if t.i not in index and t.lower_ in GROUP_HEADS:
             # "Japanese and American officials", "officials from Japan and South Korea"
@@ -496,6 +530,15 @@ def subject_parties(verb: Token, index: dict[int, Span], *,
             if subj.dep_ == "nsubjpass":
                 return []
             return phrase_parties(subj, index, kinds=kinds)
+        if v.dep_ in ("xcomp", "advcl") and v.head.lemma_.lower() in _OBJECT_CONTROL \
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in v.children):
+            # "urged China to ban …", "called on Japan to open …": the one asked is who acts
+            for c in v.head.children:
+                if c.dep_ == "dobj" or c.dep_ == "prep" and c.lower_ in ("on", "upon"):
+                    obj = c if c.dep_ == "dobj" else next((o for o in c.children if o.dep_ == "pobj"), None)
+                    found = phrase_parties(obj, index, kinds=kinds) if obj is not None and obj.i < v.i else []
+                    if found:
+                        return found
         if v.dep_ in ("conj", "xcomp", "advcl") and v.head is not v and v.head.pos_ in ("VERB", "AUX"):
             v = v.head
         elif v.dep_ in ("acl", "relcl") and v.head is not v:
@@ -517,7 +560,7 @@ def left_parties(token: Token, index: dict[int, Span], *,
         if t.dep_ not in ("compound", "amod", "poss", "nmod", "npadvmod", "punct", "cc", "conj", "nummod"):
             continue
         if is_pair_phrase(t):
-            out.extend(main_countries(token.doc))
+            out.extend(pair_referents(t))
         elif t.i in index and coarse(index[t.i]) in kinds:
             out.append(index[t.i])
         elif t.lower_ in _POSSESSIVE_PRONOUNS and t.dep_ == "poss":
@@ -568,8 +611,8 @@ def owner_party(token: Token, index: dict[int, Span], *, exclude: Iterable[str] 
             through_speech = through_speech or h.lemma_.lower() in speech
             subj = next((c for c in h.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subj is not None and subj.i not in {x.i for x in t.subtree}:
-                if subj.dep_ == "nsubjpass":
-                    return None
+                if subj.dep_ == "nsubjpass" or subj.lower_ == "it" and h.lemma_ == "be":
+                    return None  # a passive, or "it would be premature to …"
                 for m in phrase_parties(subj, index, kinds=kinds):
                     if party_key(m) in skip:
                         continue
@@ -587,7 +630,8 @@ def place_of(heads: list[Token], index: dict[int, Span], parties: list[Span]) ->
     """Where it happened: a place or country after "in"/"at" on one of ``heads``, other than a party."""
     taken = {party_key(p) for p in parties}
     # the head's own "in"/"at" first, then one on its objects ("a truce on mine clearance in Geneva")
-    nested = [o for h in heads for p in h.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"]
+    nested = [o for h in heads for p in h.children if p.dep_ == "prep"
+              for o in p.children if o.dep_ == "pobj"]
     for head in [*heads, *nested]:
         for c in head.children:
             if c.dep_ == "prep" and c.lower_ in ("in", "at"):
@@ -598,14 +642,14 @@ def place_of(heads: list[Token], index: dict[int, Span], parties: list[Span]) ->
     return None
 
 
-def counterpart_pair(party: Span) -> list[Span]:
+def counterpart_pair(party: Span, *, least: int = 2) -> list[Span]:
     """The party (a person as the country they act for) and the document's other main country, when
-    the party is one of the document's two main countries; else []."""
+    the party is one of the document's two main countries (each named ``least`` times); else []."""
     kind = coarse(party)
     country = party if kind == "Country" else acting_country(party) if kind == "Person" else None
     if country is None:
         return []
-    pair = main_countries(party.doc)
+    pair = main_countries(party.doc, least=least)
     keys = [party_key(m) for m in pair]
     if party_key(country) not in keys:
         return []
