@@ -22,6 +22,10 @@ KG_COMPONENTS = (
     "kg_tariff",
     "kg_court_ruling",
     "kg_statement",
+    "kg_negotiation",
+    "kg_agreement",
+    "kg_demand",
+    "kg_restriction",
 )
 
 # "U.S.-China" is one token in the trained tokenizer; two countries need two tokens.
@@ -30,6 +34,7 @@ _EXTRA_INFIXES = (r"(?<=[A-Za-z]\.)-(?=[A-Z])",)
 
 def _register_components() -> None:
     """Import the modules whose decorators register kg's spaCy components."""
+    from . import pipeline  # noqa: F401 - kg_document and kg_resolve
     from .extractors import register_all
 
     register_all()
@@ -65,4 +70,7 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     nlp.add_pipe("kg_paragraphs", before="parser")
     for name in KG_COMPONENTS:
         nlp.add_pipe(name, last=True)
+    # the document's id and date before the extractors; resolution last, so Docs leave with plain values
+    nlp.add_pipe("kg_document", before=KG_COMPONENTS[0])
+    nlp.add_pipe("kg_resolve", last=True)
     return nlp

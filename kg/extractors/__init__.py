@@ -8,4 +8,14 @@ from __future__ import annotations
 
 def register_all() -> None:
     """Import every component module so spaCy's registry knows their names."""
-    from . import court_ruling, membership, mentions, statement, tariff  # noqa: F401
+    from . import (  # noqa: F401
+        agreement,
+        court_ruling,
+        demand,
+        membership,
+        mentions,
+        negotiation,
+        restriction,
+        statement,
+        tariff,
+    )
