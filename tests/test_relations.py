@@ -43,6 +43,7 @@ NEGOTIATIONS = [
     ("Indonesia and Malaysia grow most of the world's palm oil. Indonesia accuses Malaysia of dumping it. "
      "Both countries held talks in Singapore on Tuesday to settle the dispute.", {"Indonesia", "Malaysia"}),
     ("Chancellor Olaf Scholz spoke with Joe Biden about Ukraine.", {"Olaf Scholz", "Joe Biden"}),
+    ("Scott Bessent and He Lifeng led the talks in Geneva.", {"Scott Bessent", "He Lifeng"}),
 ]
 
 
@@ -152,6 +153,7 @@ NOT_AGREEMENTS = [
     "Kenya signed the agreement on Monday.",
     "The banks reached agreements with Chile, Venezuela and Mexico.",
     "Spain and Portugal agreed that the summit had gone well.",
+    "Washington and Beijing are negotiating a trade deal.",
 ]
 
 
@@ -264,6 +266,10 @@ RESTRICTIONS = [
     ("Syria has been under U.S. sanctions since 2004.", "United States", "Syria", "sanctions"),
     ("Lawmakers urged Germany to ban Chinese telecom equipment.", "Germany", "China",
      "ban Chinese telecom equipment"),
+    ("The Netherlands blocked exports of Dutch chipmaking tools to China.", "Netherlands", "China",
+     "block exports of Dutch chipmaking tools to China"),
+    ("The Commerce Department added dozens of Chinese companies to its entity list.",
+     "U.S. Department of Commerce", "China", "entity list"),
 ]
 
 

@@ -144,7 +144,10 @@ def _from_noun(token: Token, index: dict[int, Span]) -> tuple[list[Span], float]
         return nested, 0.6
     if between:
         return [], 0.0  # one side of "between" is no named party
-    if verb is not None and verb.lemma_.lower() in _MAKE_VERBS and verb.lemma_ != "broker":
+    ongoing = verb is not None and verb.lemma_ == "negotiate" and verb.tag_ in ("VBG", "VBZ", "VBP", "VB")
+    if ongoing:
+        return [], 0.0  # "are negotiating a trade deal": none is reached yet
+    if verb is not None and verb.lemma_.lower() in _MAKE_VERBS:
         # "the treaty was signed by Shultz and Halefoglu": the agents of a passive sign it
         subjects = subject_parties(verb, index) or [
             m for c in verb.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"

@@ -12,8 +12,9 @@ How news states it, and what each rule reads (the fact's confidence in brackets)
 - a demand without an addressee in its clause (0.5): the party the actor has a deficit, dispute or talks
   with in the same or the previous sentence ("Washington … pressed for more reductions as a way of
   cutting its trade deficit with Taipei"); with no such party, no fact;
-- "must", "should", "need to" in reported speech with a named subject (0.55): "the court said Facebook
-  must remove the posts"; a pronoun subject ("They need to stand by us") gives no fact.
+- "must", "should", "need to" in reported speech, with the speaker and the one obliged both named (0.55):
+  "the court said Facebook must remove the posts"; a pronoun ("They need to stand by us", "he said Japan
+  must …") gives no fact.
 A question ("asked whether …", "asked about …"), a speech verb without a demand, a demand of one's own
 country and a denied demand ("did not urge") give no fact. Attribute: ``demand``, the infinitive clause
 ("revoke unilateral tariffs") or the object demanded ("more reductions").
@@ -292,7 +293,10 @@ def _obligation(doc: Doc, verb: Token, index: dict[int, Span]) -> None:
         need = clause.lemma_ == "need" and any(c.dep_ == "xcomp" for c in clause.children)
         if not (must or need) or any(c.dep_ == "neg" for c in clause.children):
             continue
-        actor = _actor(verb, index) or speaker_of(verb.sent)
+        speaker = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if speaker is None or speaker.pos_ == "PRON":
+            continue  # a "must" is weak evidence; only a named speaker carries it
+        actor = _actor(verb, index)
         addressee = index[subj.i]
         if actor is None or coarse(addressee) not in PARTY_KINDS:
             continue

@@ -60,7 +60,7 @@ _VERBS = {"negotiate", "meet", "discuss", "talk", "speak", "confer"}
 #: Verbs whose subject holds the talks named by their object ("X and Y held two days of talks").
 _HOLD_VERBS = {"hold", "have", "conduct", "begin", "start", "resume", "open", "launch", "continue",
                "conclude", "wrap", "finish", "enter", "join", "attend", "complete", "schedule", "plan",
-               "host", "restart"}
+               "host", "restart", "lead"}
 _NOT_PARTIES = {"NewsOrganization"}
 
 

@@ -55,6 +55,7 @@ _QUALIFIED = {"controls": {"export", "technology", "chip", "capital", "investmen
 _VERBS = {"sanction", "ban", "bar", "embargo", "blacklist", "outlaw", "proscribe", "restrict", "curb"}
 _PAPERS = {"visa", "visas", "license", "licenses", "licence", "licences", "permit", "permits"}
 _FLOWS = {"exports", "imports", "shipments", "sales", "supplies"}
+_OUTBOUND = _FLOWS - {"imports"}
 #: Verbs that restrict only certain objects ("revoke visas", "cut off access", "freeze assets").
 _OBJECT_VERBS = {"revoke": _PAPERS | {"status", "accreditation", "privileges"},
                  "suspend": _PAPERS | _FLOWS | {"flights"},
@@ -117,12 +118,32 @@ def _np_target(token: Token, index: dict[int, Span], exclude: set[str]) -> Span 
         if m is not None and coarse(m) in _TARGET_KINDS and party_key(m) not in exclude:
             return m
         queue.extend(c for c in t.children
-                     if c.dep_ in ("poss", "compound", "amod", "nmod", "prep", "pobj", "appos"))
+                     if c.dep_ in ("poss", "compound", "amod", "nmod", "prep", "pobj", "appos", "conj"))
+    return None
+
+
+def _destination(heads: list[Token], index: dict[int, Span], exclude: set[str]) -> Span | None:
+    """Where restricted exports were bound: "blocked exports of chipmaking tools to China"."""
+    for head in heads:
+        for obj in head.children:
+            if obj.dep_ != "dobj" or obj.lower_ not in _OUTBOUND:
+                continue
+            for t in [*obj.subtree, *head.children]:
+                if t.dep_ == "prep" and t.lower_ == "to":
+                    for o in t.children:
+                        m = _np_target(o, index, exclude) if o.dep_ == "pobj" else None
+                        if m is not None:
+                            return m
     return None
 
 
 def _target(heads: list[Token], index: dict[int, Span], exclude: set[str], *, objects: bool) -> Span | None:
-    """The first party named after "on", "against", "to", "for", "of" (or in the object) of ``heads``."""
+    """The first party named after "on", "against", "to", "for", "of" (or in the object) of ``heads``;
+    for exports, the country they were bound for."""
+    if objects:
+        m = _destination(heads, index, exclude)
+        if m is not None:
+            return m
     for head in heads:
         for c in head.children:
             if objects and c.dep_ in ("dobj", "nsubjpass"):
@@ -333,7 +354,10 @@ def _from_listing(doc: Doc, verb: Token, index: dict[int, Span]) -> None:
     status = fact_status(verb)
     for c in verb.children:
         if c.dep_ in ("dobj", "nsubjpass"):
-            for target in phrase_parties(c, index):
+            # "added Huawei and ZTE to …"; "added dozens of Chinese companies to …"
+            found = phrase_parties(c, index)
+            targets = found or [m for m in [_np_target(c, index, {party_key(imposer)})] if m is not None]
+            for target in targets:
                 _emit(doc, verb.sent, imposer, target, _noun_measure(listing), status, confidence)
 
 
