@@ -44,6 +44,8 @@ NEGOTIATIONS = [
      "Both countries held talks in Singapore on Tuesday to settle the dispute.", {"Indonesia", "Malaysia"}),
     ("Chancellor Olaf Scholz spoke with Joe Biden about Ukraine.", {"Olaf Scholz", "Joe Biden"}),
     ("Scott Bessent and He Lifeng led the talks in Geneva.", {"Scott Bessent", "He Lifeng"}),
+    ("Serbia and Kosovo agreed to reopen a border crossing after two days of talks in Brussels.",
+     {"Serbia", "Kosovo"}),
 ]
 
 
@@ -121,6 +123,8 @@ AGREEMENTS = [
     ("Ghana and Nigeria are trading partners. Nigeria accused Ghana of breaching a bilateral trade pact.",
      {"Nigeria", "Ghana"}),
     ("Seoul says Tokyo broke its fisheries accord with South Korea.", {"Japan", "South Korea"}),
+    ("India and the United States are expected to sign an interim trade deal next week.",
+     {"India", "United States"}),
 ]
 
 

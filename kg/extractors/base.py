@@ -241,6 +241,9 @@ _OBJECT_CONTROL = {"urge", "ask", "call", "press", "push", "tell", "order", "for
                    "encourage", "invite", "pressure", "lobby", "appeal", "count", "rely", "want", "expect",
                    "require", "implore", "instruct", "direct", "authorize", "allow", "permit", "compel",
                    "convince", "prompt"}
+#: Passive verbs whose subject is the subject of the infinitive after them ("X is expected to sign").
+_RAISING = {"expect", "set", "schedule", "due", "slate", "say", "believe", "report", "suppose", "poise",
+            "likely"}
 _REFUSALS = {"refuse", "decline", "reject", "fail", "deny", "oppose", "resist", "abandon", "scrap"}
 _PLAN_ADJECTIVES = {"proposed", "planned", "possible", "potential", "prospective", "future", "pending",
                     "looming"}
@@ -342,7 +345,7 @@ def party_of(token: Token, index: dict[int, Span], *, kinds: tuple[str, ...] = P
             return m
     if token.lower_ in GROUP_HEADS:
         for prep in token.children:
-            if prep.dep_ == "prep" and prep.lower_ in ("of", "from"):
+            if prep.dep_ == "prep" and prep.lower_ in ("of", "from", "for"):  # "a spokesman for the ministry"
                 for obj in prep.children:
                     if obj.dep_ == "pobj":
                         return party_of(obj, index, kinds=kinds)
@@ -527,7 +530,8 @@ def subject_parties(verb: Token, index: dict[int, Span], *,
     for _ in range(4):
         subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subj is not None:
-            if subj.dep_ == "nsubjpass":
+            # a passive's subject is no agent, except that of a raising verb: "X and Y are expected to sign"
+            if subj.dep_ == "nsubjpass" and (v is verb or v.lemma_.lower() not in _RAISING):
                 return []
             return phrase_parties(subj, index, kinds=kinds)
         if v.dep_ in ("xcomp", "advcl") and v.head.lemma_.lower() in _OBJECT_CONTROL \

@@ -62,6 +62,8 @@ _HOLD_VERBS = {"hold", "have", "conduct", "begin", "start", "resume", "open", "l
                "conclude", "wrap", "finish", "enter", "join", "attend", "complete", "schedule", "plan",
                "host", "restart", "lead"}
 _NOT_PARTIES = {"NewsOrganization"}
+#: Prepositions that set a clause beside talks ("agreed … after talks", "met during the summit").
+_AROUND = {"after", "following", "during", "at", "in", "before"}
 
 
 def _governing_verb(token: Token) -> Token | None:
@@ -140,6 +142,15 @@ def _from_noun(token: Token, index: dict[int, Span]) -> tuple[list[Span], float]
         if subjects and others or len(subjects) >= 2:
             return unique_parties(subjects + others), 0.75
         single = subjects
+    outer = token
+    while outer.head.lower_ == "of" and outer.head.head.pos_ == "NOUN":
+        outer = outer.head.head  # "two days of talks", "a new round of talks"
+    if not withs and verb is not None and outer.head.dep_ == "prep" and outer.head.lower_ in _AROUND \
+            and outer.head.head == verb:
+        # "X and Y agreed … after two days of talks": coordinated subjects are the sides
+        subjects = _usable(subject_parties(verb, index))
+        if len(subjects) >= 2:
+            return subjects, 0.65
     if withs:
         # "X … before trade talks with Y": the other side is the owner; a list after "with" alone
         # ("talks with the U.S., Japan and the EC") says nothing of who talks with them
