@@ -172,7 +172,7 @@ def resolve(doc: Doc, document: Document) -> Extraction:
     # 3. acronyms join the organization whose initials they spell ("SDF", "ECJ"); a name in brackets
     #    right after another ("the Supreme Court of Justice (Oberster Gerichtshof)") is the same thing
     merged: dict[str, str] = {}
-    for a, b in zip(spans, spans[1:]):
+    for a, b in zip(spans, spans[1:], strict=False):
         between = doc[a.end:b.start].text.strip()
         # the bracket may hold more than the model tagged: "(Conseil constitutionnel)"
         after = next((t.text for t in doc[b.end:min(len(doc), b.end + 4)] if t.text in (")", "(")), "")

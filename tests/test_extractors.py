@@ -6,9 +6,8 @@ hand-built Docs at the end pin single rules independently of the parser's choice
 from __future__ import annotations
 
 import pytest
-from spacy.tokens import Doc
-
 from conftest import labelled
+from spacy.tokens import Doc
 
 
 def _has(facts: list[dict], **want) -> bool:

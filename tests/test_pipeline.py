@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import ROOT
 from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
 
-from conftest import ROOT
 from kg.vocab import DCTERMS, KG, ORG, PROV, RDF, RDFS, SCHEMA, SKOS
 
 QUERY_PREFIXES = {"kg": KG._NS, "org": ORG, "prov": PROV, "rdfs": RDFS, "schema": SCHEMA, "skos": SKOS,

@@ -114,11 +114,14 @@ THREAT_WORDS = {"threaten", "threatened", "threatens", "threatening", "warn", "w
 
 def modality(verb: Token) -> str | None:
     """'Denied', 'Threatened', 'Planned' or None (asserted) for the clause around ``verb``."""
+    # a conjunct does not share its head's negation: "was not satisfied … and pressed for more"
     chain = [verb, *list(verb.ancestors)[:2]]
-    for v in chain:
+    for v in chain[:1] if verb.dep_ == "conj" else chain:
         for c in v.children:
             if c.dep_ == "neg" or c.lower_ in NEGATIONS and c.dep_ in ("neg", "advmod", "det"):
                 return "Denied"
+        if v is not verb and v.lemma_.lower() in ("refuse", "fail", "decline", "reject"):
+            return "Denied"  # "refused to impose", "failed to reach"
         if v is not verb and v.pos_ not in ("VERB", "AUX"):
             break
     for v in chain:

@@ -127,6 +127,18 @@ def _country_then_common_noun(span: Span) -> bool:
     return gazetteer.lookup_country(head) is not None and span[-1].lower_ in _GENERIC_PLURALS
 
 
+def _people_by_surname(spans: list[Span]) -> list[Span]:
+    """A lone surname of a person named in full elsewhere in the text is that person, whatever the model
+    tagged it ("Bessent" read as an organization): extractors then see a person, as resolution will."""
+    surnames = {s[-1].text for s in spans if s.label_ == "Person" and len(s) >= 2 and s[-1].is_title}
+    out = []
+    for s in spans:
+        if s.label_ not in ("Person", "Country") and not s.kb_id_ and len(s) == 1 and s.text in surnames:
+            s = Span(s.doc, s.start, s.end, label="Person")
+        out.append(s)
+    return out
+
+
 def org_subtype(text: str) -> str:
     """Guess an organization's subtype from the words of its name."""
     words = [w.lower().strip(".,") for w in re.split(r"[\s\-]+", text) if w]
@@ -229,7 +241,7 @@ class MentionFinder:
             taken.update(range(start, end))
             chosen.append(span)
         chosen.sort(key=lambda s: s.start)
-        doc.spans[MENTIONS_KEY] = chosen
+        doc.spans[MENTIONS_KEY] = _people_by_surname(chosen)
         doc.user_data.pop("kg_mention_cache", None)
         return doc
 
@@ -317,7 +329,7 @@ class MentionFinder:
     def _bracketed_names(self, doc: Doc, candidates: list) -> list[tuple[int, int, int, str, str]]:
         """"The Constitutional Council (Conseil constitutionnel)": the bracket names the same body."""
         out = []
-        for start, end, _prio, label, _canonical in candidates:
+        for _start, end, _prio, label, _canonical in candidates:
             if label in ("Person", "Country", "Place") or end >= len(doc) or doc[end].text != "(":
                 continue
             close = next((k for k in range(end + 1, min(len(doc), end + 7)) if doc[k].text == ")"), None)
