@@ -12,6 +12,7 @@ from decimal import Decimal
 from itertools import combinations
 from urllib.parse import quote
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 
 from .model import RELATIONS, Document, Entity, Extraction, Fact
@@ -33,6 +34,10 @@ _ARG_PROPERTY = {
 _DECIMAL_ATTRS = {"rate", "previousRate", "confidence"}
 _TEXT_ATTRS = {"goods": KG.goods, "dateText": KG.dateText, "content": KG.content, "topic": KG.topic,
                "agreementName": KG.agreementName, "demand": KG.demand, "measure": KG.measure}
+
+
+#: Wikidata resolves an English Wikipedia title to its item at this address.
+WIKIDATA_BY_ENWIKI_TITLE = "https://www.wikidata.org/wiki/Special:ItemByTitle/enwiki/"
 
 
 def new_graph() -> Graph:
@@ -87,7 +92,14 @@ def add_document(g: Graph, doc: Document) -> URIRef:
 
 
 def _safe_iri(value: str) -> bool:
-    return value.startswith(("http://", "https://")) and not any(c in value for c in ' <>"{}|\\^`\n\t')
+    """Whether ``value`` is an http(s) IRI every RDF parser reads (else it is kept as a plain literal)."""
+    if not value.startswith(("http://", "https://")) or any(c in value for c in ' <>"{}|\\^`\n\t'):
+        return False
+    try:  # Oxigraph checks RFC 3987 strictly: "http://[x", "%zz", control characters, a second '#'
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True
 
 
 def add_entity(g: Graph, e: Entity) -> URIRef:
@@ -105,6 +117,10 @@ def add_entity(g: Graph, e: Entity) -> URIRef:
             g.add((node, OWL.sameAs, URIRef(f"https://sws.geonames.org/{value}/")))
         elif name == "wikipedia" and _safe_iri(value):
             g.add((node, SCHEMA.sameAs, URIRef(value)))
+            # Wikidata's item for that article (no offline package carries the Q-ids; ISO codes join too)
+            title = value.rsplit("/wiki/", 1)[-1]
+            if "/wiki/" in value and title:
+                g.add((node, RDFS.seeAlso, URIRef(WIKIDATA_BY_ENWIKI_TITLE + title)))
     return node
 
 

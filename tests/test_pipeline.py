@@ -128,3 +128,13 @@ def test_no_literal_is_an_entity(seeds):
         label = str(g.value(e, RDFS.label))
         assert not label[:1].isdigit(), label
         assert not isinstance(e, Literal)
+
+
+def test_countries_link_to_iso_geonames_wikipedia_and_wikidata(seeds):
+    from kg.vocab import OWL
+
+    g, _ = seeds
+    us = next(g.subjects(RDFS.label, Literal("United States")))
+    assert str(g.value(us, KG.iso3166Alpha2)) == "US" and str(g.value(us, KG.iso3166Alpha3)) == "USA"
+    assert str(g.value(us, OWL.sameAs)).startswith("https://sws.geonames.org/")
+    assert str(g.value(us, RDFS.seeAlso)).endswith("/enwiki/United_States")
