@@ -1,0 +1,243 @@
+"""Named graphs in bulk: each document's quads written into a store in batches, or as N-Quads shards that
+Dask workers write and the store then loads in bulk.
+
+A document's named graph is the same whichever way it is made: ``document_quads`` of its extraction,
+named by the document's IRI. ``StoreWriter`` puts them into a store in batches, leaving unchanged graphs
+alone. ``build_with_dask`` spreads documents over the workers of a Dask cluster; each worker parses a
+batch with kg's pipeline (``kg.pipeline.extract``), writes the batch's named graphs as one N-Quads file
+(a *shard*) into a folder the workers and this machine share, and sends back the plain extractions;
+this machine bulk-loads each shard into the store, replacing the graphs of the documents it holds.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from .cache import ExtractionCache, decode_extraction, encode_extraction
+from .errors import KgError
+from .graph import add_extraction, document_iri
+from .model import Document, Extraction
+from .serialize import atomic_write
+from .store import quads_of
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+log = logging.getLogger(__name__)
+
+#: Shard files are named ``part-NNNNNN.nq``; a build clears the folder's old ones first.
+SHARD_PATTERN = "part-*.nq"
+#: Name of the shard folder kept inside an output or store folder.
+SHARDS_DIRNAME = ".kg-shards"
+
+
+def document_quads(ex: Extraction) -> list[ox.Quad]:
+    """The quads of one document's named graph (named by the document's IRI)."""
+    g = Graph(store="SimpleMemory", bind_namespaces="none")  # no contexts or prefixes: faster to fill
+    add_extraction(g, ex)
+    return list(quads_of(g, document_iri(ex.document.id)))
+
+
+def _has_blank_node(quads: Iterable[ox.Quad]) -> bool:
+    return any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads)
+
+
+class StoreWriter:
+    """Writes documents' named graphs into a store, ``batch_size`` documents at a time.
+
+    A graph equal to the stored one is left alone (``changed`` counts the others). Each batch is compared
+    in one scratch store, since Oxigraph gives literals back in canonical form ("30.0" → "30").
+    """
+
+    def __init__(self, store: ox.Store, *, batch_size: int = 64) -> None:
+        self.store = store
+        self.batch_size = batch_size
+        self.written = 0
+        self.changed = 0
+        self._batch: list[tuple[ox.NamedNode, list[ox.Quad]]] = []
+
+    def add(self, ex: Extraction) -> None:
+        """Queue the named graph of one document."""
+        self._batch.append((ox.NamedNode(str(document_iri(ex.document.id))), document_quads(ex)))
+        if len(self._batch) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the queued graphs that differ from the stored ones."""
+        if not self._batch:
+            return
+        scratch = ox.Store()
+        scratch.extend(q for _, quads in self._batch for q in quads)
+        changed: list[tuple[ox.NamedNode, set[ox.Quad]]] = []
+        for name, _ in self._batch:
+            new = set(scratch.quads_for_pattern(None, None, None, name))
+            old = set(self.store.quads_for_pattern(None, None, None, name))
+            if new != old or _has_blank_node(new):
+                changed.append((name, new))
+        for name, _ in changed:
+            self.store.remove_graph(name)
+        self.store.extend(q for _, quads in changed for q in quads)
+        self.written += len(self._batch)
+        self.changed += len(changed)
+        self._batch.clear()
+
+    def close(self) -> None:
+        """Write what is queued and flush the store to disk."""
+        self.flush()
+        self.store.flush()
+
+
+# --- shards --------------------------------------------------------------------------------------------
+
+def write_shard(path: str | Path, extractions: Iterable[Extraction]) -> Path:
+    """Write the named graphs of ``extractions`` into one N-Quads file, atomically."""
+    quads = [q for ex in extractions for q in document_quads(ex)]
+    return atomic_write(path, lambda tmp: ox.serialize(quads, str(tmp), ox.RdfFormat.N_QUADS))
+
+
+def load_shard(store: ox.Store, path: str | Path, doc_ids: Iterable[str]) -> None:
+    """Replace the graphs of documents ``doc_ids`` in ``store`` with those of the shard at ``path``."""
+    for doc_id in doc_ids:
+        name = ox.NamedNode(str(document_iri(doc_id)))
+        if store.contains_named_graph(name):
+            store.remove_graph(name)
+    try:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    except (OSError, SyntaxError) as e:
+        raise KgError(f"cannot load the shard {path} ({e}); with a remote cluster, --shards must be a folder "
+                      "that the workers and this machine share") from e
+
+
+def clear_shards(folder: Path) -> None:
+    """Remove the shards an earlier build left in ``folder``."""
+    for old in folder.glob(SHARD_PATTERN):
+        old.unlink()
+
+
+# --- Dask ----------------------------------------------------------------------------------------------
+
+_locks: dict[str, threading.Lock] = {}
+
+
+def extract_shard(documents: list[Document], *, model: str, shard: str) -> list[dict[str, list]]:
+    """Run on a Dask worker: extract a batch, write its named graphs to ``shard``; the encoded extractions."""
+    from .nlp import load_pipeline
+    from .pipeline import extract
+
+    # threads of one worker process share the pipeline, and a spaCy pipeline serves one caller at a time
+    with _locks.setdefault(model, threading.Lock()):
+        extractions = list(extract(documents, nlp=load_pipeline(model)))
+    write_shard(shard, extractions)
+    return [encode_extraction(ex.entities, ex.facts) for ex in extractions]
+
+
+@contextlib.contextmanager
+def dask_client(scheduler: str, *, n_workers: int = 2) -> Iterator[Client]:
+    """A Dask client of the scheduler at ``scheduler`` (``tcp://HOST:PORT``), or of a local cluster of
+    ``n_workers`` processes when ``scheduler`` is ``local``."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as e:
+        raise KgError("the Dask backend needs dask's distributed scheduler; run "
+                      "`pip install 'kg[dask]'` (or `pip install 'dask[distributed]'`)") from e
+    if scheduler == "local":
+        with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None) \
+                as cluster, Client(cluster) as client:
+            yield client
+        return
+    try:
+        client = Client(scheduler, timeout="30s")
+    except (OSError, TimeoutError) as e:
+        raise KgError(f"cannot reach the Dask scheduler at {scheduler} ({e}); start one with "
+                      "`dask scheduler` and workers with `dask worker ADDRESS`, "
+                      "or use --scheduler local") from e
+    with client:
+        yield client
+
+
+@dataclass
+class ShardStats:
+    """What a Dask build wrote: shards loaded and document graphs in them."""
+
+    shards: int = 0
+    graphs: int = 0
+
+
+def build_with_dask(documents: Iterable[Document], *, client: Client, model: str, shard_dir: str | Path,
+                    store: ox.Store | None = None, cache: ExtractionCache | None = None, batch_size: int = 32,
+                    stats: ShardStats | None = None) -> Iterator[Extraction]:
+    """Extract ``documents`` on the cluster of ``client``, in batches of ``batch_size``, and yield the
+    extractions as batches finish (not in input order).
+
+    Every batch's named graphs are written to a shard in ``shard_dir`` (by the worker; documents found
+    in ``cache`` by this machine) and loaded into ``store`` when it is given.
+    """
+    from distributed import as_completed
+
+    shard_dir = Path(shard_dir)
+    shard_dir.mkdir(parents=True, exist_ok=True)
+    clear_shards(shard_dir)
+    stats = stats if stats is not None else ShardStats()
+    window = 2 * max(1, len(client.scheduler_info().get("workers", {})))
+    numbers = iter(range(1, 1 << 62))
+    running = as_completed()
+    batches: dict[str, tuple[list[Document], Path]] = {}
+
+    def finish(batch: list[Document], shard: Path, extractions: list[Extraction]) -> Iterator[Extraction]:
+        if store is not None:
+            load_shard(store, shard, [ex.document.id for ex in extractions])
+        stats.shards += 1
+        stats.graphs += len(extractions)
+        yield from extractions
+
+    def submit(batch: list[Document]) -> None:
+        shard = shard_dir / f"part-{next(numbers):06d}.nq"
+        future = client.submit(extract_shard, batch, model=model, shard=str(shard.resolve()), pure=False)
+        batches[future.key] = (batch, shard)
+        running.add(future)
+
+    def collect(future) -> Iterator[Extraction]:
+        batch, shard = batches.pop(future.key)
+        try:
+            encoded = future.result()
+        except Exception as e:
+            raise KgError(f"a Dask worker failed on documents {batch[0].id}…{batch[-1].id}: {e}; the workers "
+                          "need kg and the spaCy model installed") from e
+        extractions = [decode_extraction(data, doc) for data, doc in zip(encoded, batch, strict=True)]
+        if cache is not None:
+            for document, data in zip(batch, encoded, strict=True):
+                cache.put(document, data)
+        yield from finish(batch, shard, extractions)
+
+    to_parse: list[Document] = []
+    cached: list[Extraction] = []
+    for document in documents:
+        hit = cache.get(document) if cache is not None else None
+        if hit is not None:
+            cached.append(hit)
+            if len(cached) >= batch_size:
+                shard = write_shard(shard_dir / f"part-{next(numbers):06d}.nq", cached)
+                yield from finish([ex.document for ex in cached], shard, cached)
+                cached = []
+            continue
+        to_parse.append(document)
+        if len(to_parse) >= batch_size:
+            submit(to_parse)
+            to_parse = []
+        while running.count() >= window:
+            yield from collect(next(running))
+    if to_parse:
+        submit(to_parse)
+    if cached:
+        shard = write_shard(shard_dir / f"part-{next(numbers):06d}.nq", cached)
+        yield from finish([ex.document for ex in cached], shard, cached)
+    for future in running:
+        yield from collect(future)
