@@ -9,7 +9,9 @@ document's graph. With ``allow_update`` a store is opened for writing instead an
 where Oxigraph's union default graph counts a triple once per document graph that holds it; updates
 to a file source change only the in-memory copy.
 
-Refused, with 403: updates (unless allowed), ``SERVICE`` (the tool works offline) and ``LOAD``.
+Refused, with 403: updates (unless allowed), ``SERVICE`` (the tool works offline; unless allowed) and
+``LOAD``. Refused with 400: queries that do not parse, and brackets nested deeper than ``MAX_NESTING``
+(Oxigraph's parser takes time cubic in that depth and overflows its stack near 10,000).
 A query that runs past the timeout gets 503; its worker thread stops at the next result row, but
 Oxigraph cannot interrupt one that is still computing its first row, so that keeps a core busy until
 it finishes.
@@ -40,6 +42,11 @@ __all__ = ["Endpoint", "Response", "make_server", "open_endpoint"]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _MAX_BODY = 16 * 1024 * 1024
+#: How deep ``{``, ``(`` and ``[`` may nest in a query: 100 nested blank-node brackets already cost
+#: Oxigraph's parser seconds, 200 about a minute (time cubic in depth); real queries nest a few levels.
+MAX_NESTING = 32
+#: Seconds a client may stay silent while sending a request before its connection is dropped.
+CLIENT_TIMEOUT = 60
 
 #: Result formats of SELECT and ASK, and of CONSTRUCT and DESCRIBE, by name → media type.
 TABLE_TYPES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
@@ -55,12 +62,33 @@ _ALIASES = {"application/json": "json", "application/xml": "xml", "text/xml": "x
 
 # Strings, IRIs and comments, blanked out before looking for keywords.
 _NOT_KEYWORDS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-                           r'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+                           r'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
+                           r'|\\.')  # an escape in a prefixed name (kg:a\' kg:a\#) opens no string or comment
 
 
 def _keyword(sparql: str, word: str) -> bool:
     """Whether ``word`` occurs as a keyword, not inside a string, IRI, comment, name or variable."""
     return re.search(rf"(?<![\w:?$]){word}\b", _NOT_KEYWORDS.sub(" ", sparql), re.IGNORECASE) is not None
+
+
+def _nesting(sparql: str) -> int:
+    """How deep brackets of any kind nest in a query, outside strings, IRIs and comments."""
+    depth = deepest = 0
+    for bracket in re.findall(r"[{}()\[\]]", _NOT_KEYWORDS.sub(" ", sparql)):
+        depth = depth + 1 if bracket in "{([" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _refusal(sparql: str, *, allow_service: bool) -> Response | None:
+    """Why a query or update is refused before it runs, or None."""
+    if not allow_service and _keyword(sparql, "SERVICE"):
+        return _text(403, "SERVICE is refused: kg serve works offline and queries only its own data "
+                          "(start it with --allow-service to allow it)")
+    depth = _nesting(sparql)
+    if depth > MAX_NESTING:
+        return _text(400, f"the query nests brackets {depth} deep; kg serve accepts at most {MAX_NESTING}")
+    return None
 
 
 @dataclass
@@ -205,12 +233,14 @@ class Endpoint:
     """The SPARQL protocol's query and update operations over one Oxigraph store."""
 
     def __init__(self, store: ox.Store, *, union_default_graph: bool = False, timeout: float = 30.0,
-                 max_rows: int = 10_000, allow_update: bool = False, description: str = "") -> None:
+                 max_rows: int = 10_000, allow_update: bool = False, description: str = "",
+                 allow_service: bool = False) -> None:
         self.store = store
         self.union_default_graph = union_default_graph
         self.timeout = timeout
         self.max_rows = max_rows
         self.allow_update = allow_update
+        self.allow_service = allow_service
         self.description = description
         self._write_lock = threading.Lock()
 
@@ -222,7 +252,10 @@ class Endpoint:
             try:
                 box["response"] = work(cancel)
             except BaseException as e:  # handed to the request thread
-                box["error"] = e
+                # without its traceback: its frames hold Oxigraph's results, which must be freed in this
+                # thread (pyo3 leaks them elsewhere and prints "unsendable, but is being dropped on another
+                # thread")
+                box["error"] = e.with_traceback(None)
             finally:
                 done.set()
 
@@ -250,15 +283,19 @@ class Endpoint:
         from .export import _turtle_prefixes
         from .query import QUERY_PREFIXES
 
-        if _keyword(sparql, "SERVICE"):
-            return _text(403, "SERVICE is refused: kg serve works offline and queries only its own data")
+        refused = _refusal(sparql, allow_service=self.allow_service)
+        if refused is not None:
+            return refused
         options: dict[str, Any] = {"prefixes": QUERY_PREFIXES}
-        if default_graphs:
-            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        else:
-            options["use_default_graph_as_union"] = self.union_default_graph
-        if named_graphs:
-            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        try:
+            if default_graphs:
+                options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+            else:
+                options["use_default_graph_as_union"] = self.union_default_graph
+            if named_graphs:
+                options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        except ValueError as e:
+            return _text(400, f"default-graph-uri and named-graph-uri must be IRIs: {e}")
 
         def work(cancel: threading.Event) -> Response:
             answer = self.store.query(sparql, **options)
@@ -288,9 +325,11 @@ class Endpoint:
         """Run a SPARQL update, when the endpoint allows updates."""
         if not self.allow_update:
             return _text(403, "updates are refused: the endpoint is read-only (start it with --allow-update)")
-        for word in ("SERVICE", "LOAD"):
-            if _keyword(sparql, word):
-                return _text(403, f"{word} is refused: kg serve works offline and reads nothing from the web")
+        if _keyword(sparql, "LOAD"):
+            return _text(403, "LOAD is refused: kg serve works offline and reads nothing from the web")
+        refused = _refusal(sparql, allow_service=self.allow_service)
+        if refused is not None:
+            return refused
 
         def work(cancel: threading.Event) -> Response:
             from .query import QUERY_PREFIXES
@@ -322,14 +361,14 @@ def _truncated(cut: bool) -> dict[str, str]:
 
 
 def open_endpoint(source: str | Path, *, timeout: float = 30.0, max_rows: int = 10_000,
-                  allow_update: bool = False) -> Endpoint:
+                  allow_update: bool = False, allow_service: bool = False) -> Endpoint:
     """An endpoint over a graph source: a snapshot in memory, or with ``allow_update`` a store in place."""
     from .store import is_store, load_snapshot, open_store
 
     if max_rows < 1 or timeout <= 0:
         raise KgError("--max-rows and --timeout must be positive")
     options = {"timeout": timeout, "max_rows": max_rows, "allow_update": allow_update,
-               "description": str(source)}
+               "allow_service": allow_service, "description": str(source)}
     if allow_update and is_store(source):
         return Endpoint(open_store(source), union_default_graph=True, **options)
     return Endpoint(load_snapshot(source), **options)
@@ -414,6 +453,7 @@ form.addEventListener("submit", async (event) => {
 
 class _Handler(BaseHTTPRequestHandler):
     server_version = "kg-sparql/1"
+    timeout = CLIENT_TIMEOUT  # a silent client is dropped rather than holding a thread forever
     endpoint: Endpoint  # set on the subclass make_server builds
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
@@ -473,11 +513,22 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path != "/sparql":
             self._send(_text(404, "not found; the SPARQL endpoint is /sparql"))
             return
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self.close_connection = True  # the body's end is unknown
+            self._send(_text(400, "Content-Length must be the body's size in bytes"))
+            return
         if length > _MAX_BODY:
             self._send(_text(413, f"the request body is over {_MAX_BODY // 2**20} MiB"))
             return
-        body = self.rfile.read(length).decode("utf-8", errors="replace")
+        try:
+            body = self.rfile.read(length).decode("utf-8", errors="replace")
+        except TimeoutError:
+            self.close_connection = True
+            return
         media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         params = parse_qs(url.query, keep_blank_values=True)
         if media == "application/x-www-form-urlencoded":
@@ -503,11 +554,23 @@ class _Handler(BaseHTTPRequestHandler):
                                        named_graphs=params.get("named-graph-uri")))
 
 
+class _Server(ThreadingHTTPServer):
+    """The HTTP server, logging a broken request instead of printing its traceback."""
+
+    # socketserver's default backlog of 5 makes the 6th simultaneous client wait a second for a SYN retry
+    request_queue_size = 128
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A request that broke the handler: one log line (the traceback at debug level), not stderr."""
+        log.error("request from %s failed; see the debug log for the traceback", client_address[0])
+        log.debug("request failed", exc_info=True)
+
+
 def make_server(endpoint: Endpoint, *, host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
     """An HTTP server (not yet started) with the endpoint at ``/sparql`` and the query page at ``/``."""
     handler = type("Handler", (_Handler,), {"endpoint": endpoint})
     try:
-        server = ThreadingHTTPServer((host, port), handler)
+        server = _Server((host, port), handler)
     except OSError as e:
         raise KgError(f"cannot listen on {host}:{port}: {e.strerror}; choose another --port") from e
     server.daemon_threads = True
