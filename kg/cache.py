@@ -121,6 +121,7 @@ def document_key(document: Document, pipeline: str) -> str:
 class ExtractionCache:
     """Encoded extractions by document key, in one SQLite file inside ``folder``.
 
+    The folder and file are made at the first write, so a build that reads nothing leaves nothing behind.
     Writes are committed every ``commit_every`` documents and on ``close``; an interrupted build keeps
     what was committed. Hits and misses are counted in ``hits`` and ``misses``.
     """
@@ -132,16 +133,25 @@ class ExtractionCache:
         self.misses = 0
         self._commit_every = commit_every
         self._uncommitted = 0
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.folder / _DB_NAME, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("CREATE TABLE IF NOT EXISTS extraction "
-                             "(key TEXT PRIMARY KEY, value BLOB NOT NULL)")
-        except (OSError, sqlite3.Error) as e:
-            raise KgError(f"cannot open the cache in {self.folder}: {e}; "
-                          "pass --cache DIR or --no-cache") from e
+        self._db: sqlite3.Connection | None = None
+        if (self.folder / _DB_NAME).exists():
+            self._open()
+        elif self.folder.exists() and not self.folder.is_dir():
+            raise KgError(f"the cache folder {self.folder} is a file; pass --cache DIR or --no-cache")
+
+    def _open(self) -> sqlite3.Connection:
+        if self._db is None:
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self.folder / _DB_NAME, isolation_level=None)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.execute("CREATE TABLE IF NOT EXISTS extraction (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+            except (OSError, sqlite3.Error) as e:
+                raise KgError(f"cannot open the cache in {self.folder}: {e}; "
+                              "pass --cache DIR or --no-cache") from e
+            self._db = db
+        return self._db
 
     def key(self, document: Document) -> str:
         """The key of ``document`` for this cache's pipeline."""
@@ -149,7 +159,8 @@ class ExtractionCache:
 
     def get(self, document: Document) -> Extraction | None:
         """The cached extraction of ``document`` (with this document's metadata), or None."""
-        row = self._db.execute("SELECT value FROM extraction WHERE key = ?", (self.key(document),)).fetchone()
+        row = None if self._db is None else \
+            self._db.execute("SELECT value FROM extraction WHERE key = ?", (self.key(document),)).fetchone()
         if row is None:
             self.misses += 1
             return None
@@ -166,27 +177,29 @@ class ExtractionCache:
     def put(self, document: Document, data: dict[str, list]) -> None:
         """Keep the encoded extraction ``data`` of ``document``."""
         value = zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), 1)
+        db = self._open()
         if self._uncommitted == 0:
-            self._db.execute("BEGIN")
-        self._db.execute("INSERT OR REPLACE INTO extraction (key, value) VALUES (?, ?)",
-                         (self.key(document), value))
+            db.execute("BEGIN")
+        db.execute("INSERT OR REPLACE INTO extraction (key, value) VALUES (?, ?)", (self.key(document), value))
         self._uncommitted += 1
         if self._uncommitted >= self._commit_every:
             self.commit()
 
     def commit(self) -> None:
         """Make the writes so far durable."""
-        if self._uncommitted:
+        if self._uncommitted and self._db is not None:
             self._db.execute("COMMIT")
             self._uncommitted = 0
 
     def close(self) -> None:
         """Commit and close the file."""
         self.commit()
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
     def __len__(self) -> int:
-        return self._db.execute("SELECT COUNT(*) FROM extraction").fetchone()[0]
+        return 0 if self._db is None else self._db.execute("SELECT COUNT(*) FROM extraction").fetchone()[0]
 
     def __enter__(self) -> ExtractionCache:
         return self

@@ -116,9 +116,23 @@ def _skipping_failures(run: Callable[[Iterable[Document]], Iterator[Extraction]]
               help="Also write into this Oxigraph store, one named graph per document; a document built "
                    "before has its graph replaced. With --store, graph.ttl and graph.html are written only "
                    "when -o is given.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Parse in this many processes (spaCy's n_process); with --scheduler local, the number of "
+                   "Dask workers.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of the cache of extractions by content hash; an unchanged document is not parsed "
+                   "again [default: .kg-cache inside the --store folder, else the output folder].")
+@click.option("--no-cache", is_flag=True, help="Parse every document; read and write no cache.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Parse on a Dask cluster: tcp://HOST:PORT of its scheduler, or 'local' for a local "
+                   "cluster of --jobs workers (needs `pip install 'kg[dask]'`).")
+@click.option("--shards", "shard_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="With --scheduler: folder for the N-Quads shards the workers write, shared by them and "
+                   "this machine [default: .kg-shards inside the --store folder, else the output folder].")
 @friendly_errors
 def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: bool, strict: bool,
-          max_size: float, quiet: bool, store_dir: Path | None) -> None:
+          max_size: float, quiet: bool, store_dir: Path | None, jobs: int, cache_dir: Path | None,
+          no_cache: bool, scheduler: str | None, shard_dir: Path | None) -> None:
     """Build the graph of INPUTS (files or folders: .txt .md .html .jsonl .csv .tsv .sgm).
 
     Writes OUTPUT/graph.ttl (Turtle) and OUTPUT/graph.html (an interactive view that opens offline).
@@ -128,12 +142,15 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: b
     Exit status: 0 when every input was read, 3 when some were skipped but a graph was written, 1 when
     the build failed and the previous outputs were kept.
     """
+    import contextlib
     import functools
+
+    from click.core import ParameterSource
 
     from .graph import add_extraction, new_graph
     from .ingest import Problem, read_documents
     from .nlp import DEFAULT_MODEL, load_pipeline
-    from .pipeline import extract
+    from .pipeline import count_documents, extract
     from .serialize import write_graph
 
     started = time.perf_counter()
@@ -154,38 +171,65 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: b
             raise KgError(str(problem)) from error
         on_problem(problem)
 
+    from .distributed import SHARDS_DIRNAME, ShardStats, StoreWriter, build_with_dask, dask_client
+
     store = None
     if store_dir is not None:  # opened first, so a store in use fails before the model loads
-        from .store import open_store, replace_document
+        from .store import open_store
 
         store = open_store(store_dir)
-    changed = 0
+    write_files = store is None or click.get_current_context().get_parameter_source("out_dir") \
+        is not ParameterSource.DEFAULT
+    work_dir = store_dir if store_dir is not None else out_dir  # where the cache and shards go by default
     nlp = load_pipeline(model or DEFAULT_MODEL)
     loaded = time.perf_counter()
     documents = read_documents(inputs, on_problem=on_problem, strict=strict, max_bytes=int(max_size * 2**20))
-    g = new_graph()
+    g = new_graph() if write_files else None  # a store-only build keeps no graph in memory
     n_docs = 0
     entity_types: dict[str, str] = {}
     relations: Counter[str] = Counter()
     show_bar = not quiet and sys.stderr.isatty()
-    extractions = _skipping_failures(functools.partial(extract, nlp=nlp), documents, on_failure=on_failure)
-    with click.progressbar(extractions, label="Reading documents", file=sys.stderr,
-                           show_pos=True, hidden=not show_bar) as bar:
-        for ex in bar:
-            try:  # a value the graph layer or the store cannot take skips its document, not the build
-                doc_graph = add_extraction(new_graph(), ex)
-                if store is not None:
-                    changed += replace_document(store, ex.document.id, doc_graph)
-            except OSError:  # the store's disk: every document would fail
-                raise
-            except Exception as e:
-                on_failure(ex.document, e)
-                continue
-            g += doc_graph
-            n_docs += 1
-            for e in ex.entities:
-                entity_types[e.key] = e.type
-            relations.update(f.relation for f in ex.facts)
+    total = count_documents(inputs) if show_bar else None  # for the ETA; counted, not parsed
+    writer = StoreWriter(store) if store is not None and scheduler is None else None
+    shards = ShardStats()
+    with contextlib.ExitStack() as stack:
+        cache = None
+        if not no_cache:
+            from .cache import CACHE_DIRNAME, ExtractionCache, pipeline_id
+
+            cache = stack.enter_context(ExtractionCache(cache_dir or work_dir / CACHE_DIRNAME,
+                                                        pipeline=pipeline_id(nlp)))
+        if scheduler is None:
+            run = functools.partial(extract, nlp=nlp, n_process=jobs, batch_size=64, cache=cache)
+        else:
+            client = stack.enter_context(dask_client(scheduler, n_workers=jobs))
+            shard_dir = shard_dir or work_dir / SHARDS_DIRNAME
+            run = functools.partial(build_with_dask, client=client, model=model or DEFAULT_MODEL,
+                                    shard_dir=shard_dir, store=store, cache=cache, stats=shards)
+        extractions = _skipping_failures(run, documents, on_failure=on_failure)
+        def rate(_: object) -> str:
+            return f"{n_docs / max(time.perf_counter() - loaded, 1e-3):.1f} docs/s"
+
+        with click.progressbar(extractions, length=total, label="Reading documents", file=sys.stderr,
+                               show_pos=True, hidden=not show_bar, item_show_func=rate) as bar:
+            for ex in bar:
+                try:  # a value the graph layer or the store cannot take skips its document, not the build
+                    doc_graph = add_extraction(new_graph(), ex) if g is not None else None
+                    if writer is not None:
+                        writer.add(ex)
+                except OSError:  # the store's disk: every document would fail
+                    raise
+                except Exception as e:
+                    on_failure(ex.document, e)
+                    continue
+                if g is not None:
+                    g += doc_graph
+                n_docs += 1
+                for e in ex.entities:
+                    entity_types[e.key] = e.type
+                relations.update(f.relation for f in ex.facts)
+    if writer is not None:
+        writer.close()
     if store is not None:
         store.flush()  # readers then open the store without replaying its write-ahead log
     if n_docs == 0:
@@ -194,10 +238,6 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: b
             raise KgError(f"no documents were read: all {len(problems)} inputs were skipped ({where})")
         raise KgError("no documents were read from the inputs; give .txt, .md, .html, .jsonl, .csv or .tsv files "
                       "or folders holding them")
-    from click.core import ParameterSource
-
-    write_files = store is None or click.get_current_context().get_parameter_source("out_dir") \
-        is not ParameterSource.DEFAULT
     ttl = write_graph(g, out_dir / "graph.ttl") if write_files else None
     html = None
     if write_files and not no_view:
@@ -218,9 +258,15 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: b
     _echo_problems(skipped, [p for p in problems if p.kind == "warning"])
     if ttl:
         click.echo(f"Graph:    {ttl} ({len(g)} triples)")
-    if store is not None:
-        click.echo(f"Store:    {store_dir} ({changed} of {n_docs} document graphs changed; "
+    if store is not None and writer is not None:
+        click.echo(f"Store:    {store_dir} ({writer.changed} of {n_docs} document graphs changed; "
                    f"{len(store)} quads)")
+    elif store is not None:
+        click.echo(f"Store:    {store_dir} ({shards.graphs} document graphs loaded from {shards.shards} "
+                   f"shards in {shard_dir}; {len(store)} quads)")
+    if cache is not None:
+        click.echo(f"Cache:    {cache.folder} ({cache.hits} of {cache.hits + cache.misses} documents "
+                   "unchanged, not parsed again)")
     if html:
         click.echo(f"View:     {html} (open it in a browser)")
     click.echo(f"Try:      kg query {ttl or store_dir} --name roles")

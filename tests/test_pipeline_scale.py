@@ -5,9 +5,9 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from conftest import ROOT, SHARED
 from rdflib.compare import isomorphic
 
-from conftest import ROOT, SHARED
 from kg.model import Document
 
 DEV_DOCS = SHARED / "eval" / "dev" / "docs.jsonl"

@@ -1,0 +1,437 @@
+"""How fast kg builds, scales and answers, on Reuters-21578: one table against the targets of "Fast at scale".
+
+    .venv/bin/python benchmarks/run.py                       # the full run: 500 and all 19,043 stories
+    .venv/bin/python benchmarks/run.py --small 100 --large 400 --sample 60 --rounds 1   # a quick run
+
+Everything that is compared is measured side by side in one run, in separate processes, in alternating
+order (the machine is shared, so a figure alone means little; a ratio of neighbours means more):
+
+- throughput: bare ``nlp.pipe`` of the trained model over the texts (model load excluded) against
+  ``kg build --store`` of the same texts (extraction, resolution, RDF and store writes included; model
+  load excluded, as ``kg build`` reports it), at --jobs 1 and 2;
+- peak memory of ``kg build --store`` (no ``-o``) at two corpus sizes: the sum of the resident memory of
+  the build and its worker processes, sampled every 0.1 s;
+- a rebuild of the unchanged large corpus with the cache, against the first build;
+- each named query (``kg/queries``) on the large store: Oxigraph in memory (what ``kg query`` and
+  ``kg serve`` load), Oxigraph on disk, and rdflib in memory;
+- triples per second of loading and serializing the large store.
+
+The corpus is read once with ``kg.ingest`` and written as JSONL subsets, so both sides read the same texts.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "reuters21578"
+
+# --- measuring a process ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """What one subprocess took: wall seconds, CPU seconds of it and its children, memory, output."""
+
+    wall: float
+    cpu: float
+    peak_rss_mb: float  # sum over the process tree, sampled
+    stdout: str
+    returncode: int
+    extra: dict = field(default_factory=dict)
+
+
+def _tree_rss_kb(root: int) -> int:
+    """Resident memory of ``root`` and all its descendants, in KB (from /proc)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/status") as f:
+                fields = dict(line.split(":", 1) for line in f if ":" in line)
+        except OSError:
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(fields.get("PPid", "0").strip())
+        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0]) if "VmRSS" in fields else 0
+    tree = {root}
+    grew = True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    return sum(rss.get(pid, 0) for pid in tree)
+
+
+def measure(cmd: list[str], *, timeout: float | None = None, env: dict | None = None) -> Run:
+    """Run ``cmd``, sampling the memory of its process tree; fail loudly when it fails."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            env={**os.environ, **(env or {})})
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kb(proc.pid))
+            done.wait(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out_chunks: list[str] = []
+    err_chunks: list[str] = []
+    readers = [threading.Thread(target=lambda s=s, c=c: c.append(s.read()), daemon=True)
+               for s, c in ((proc.stdout, out_chunks), (proc.stderr, err_chunks))]
+    for r in readers:
+        r.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    for r in readers:
+        r.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{''.join(err_chunks)[-3000:]}")
+    return Run(wall=wall, cpu=usage.ru_utime + usage.ru_stime, peak_rss_mb=peak / 1024,
+               stdout="".join(out_chunks), returncode=proc.returncode)
+
+
+# --- the two sides ---------------------------------------------------------------------------------------
+
+# Both sides load the model first and then time only their work: wall seconds, and CPU seconds of the
+# process and its (joined) worker processes, which the other programs on a shared machine disturb less.
+_CPU = """
+import json, resource, sys, time
+def cpu():
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+"""
+
+_BARE = _CPU + r"""
+import spacy
+from kg.ingest import read_documents
+from kg.nlp import DEFAULT_MODEL, prepare_text
+path, jobs = sys.argv[1], int(sys.argv[2])
+texts = [prepare_text(d.text) for d in read_documents([path])]
+nlp = spacy.load(DEFAULT_MODEL)
+c, t = cpu(), time.perf_counter()
+n = sum(1 for _ in nlp.pipe(texts, batch_size=64, n_process=jobs))
+print(json.dumps({"docs": n, "seconds": time.perf_counter() - t, "cpu": cpu() - c}))
+"""
+
+# kg build itself, through its command-line entry point, after the model is loaded (load_pipeline caches it)
+_KG = _CPU + r"""
+from kg.cli import main
+from kg.nlp import DEFAULT_MODEL, load_pipeline
+load_pipeline(DEFAULT_MODEL)
+c, t = cpu(), time.perf_counter()
+try:
+    main(sys.argv[1:], standalone_mode=False)
+except SystemExit as e:
+    if e.code not in (0, 3, None):
+        raise
+print(json.dumps({"seconds": time.perf_counter() - t, "cpu": cpu() - c}))
+"""
+
+
+def bare(path: Path, jobs: int) -> dict:
+    """Wall and CPU seconds of bare ``nlp.pipe`` over the texts of ``path`` (model load excluded)."""
+    run = measure([sys.executable, "-c", _BARE, str(path), str(jobs)])
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def kg_build(inputs: list[Path], store: Path, *, jobs: int, cache: bool = True,
+             extra: tuple[str, ...] = ()) -> Run:
+    """``kg build INPUTS --store STORE``; ``extra``: wall and CPU seconds of the build (model load excluded)."""
+    cmd = [sys.executable, "-c", _KG, "build", *map(str, inputs), "--store", str(store),
+           "--jobs", str(jobs), "--no-view", *extra]
+    if not cache:
+        cmd.append("--no-cache")
+    run = measure(cmd)
+    run.extra = json.loads(run.stdout.strip().splitlines()[-1])
+    run.extra["summary"] = run.stdout
+    return run
+
+
+# --- corpus ----------------------------------------------------------------------------------------------
+
+@dataclass
+class Subset:
+    path: Path
+    docs: int
+    words: int
+
+
+def write_subsets(corpus: Path, sizes: dict[str, int | None], folder: Path, *, per_file: int = 2000
+                  ) -> dict[str, Subset]:
+    """Folders of JSONL files holding the first N documents of the corpus (None: all), as kg reads them."""
+    sys.path.insert(0, str(ROOT))
+    from kg.ingest import read_documents
+
+    largest = None if any(n is None for n in sizes.values()) else max(sizes.values())
+    docs = []
+    for document in read_documents([corpus], on_problem=lambda problem: None):
+        docs.append(document)
+        if largest is not None and len(docs) >= largest:
+            break
+    out = {}
+    for name, n in sizes.items():
+        chosen = docs if n is None else docs[:n]
+        path = folder / name
+        path.mkdir(exist_ok=True)
+        for i in range(0, len(chosen), per_file):  # files under kg build's --max-size
+            with (path / f"part-{i // per_file:03d}.jsonl").open("w", encoding="utf-8") as f:
+                for d in chosen[i:i + per_file]:
+                    f.write(json.dumps({"id": d.id, "text": d.text, "title": d.title,
+                                        "date": d.date.isoformat() if d.date else None}) + "\n")
+        out[name] = Subset(path, len(chosen), sum(len(d.text.split()) for d in chosen))
+    return out
+
+
+# --- queries and load/serialize --------------------------------------------------------------------------
+
+_RDFLIB_QUERIES = r"""
+import json, sys, time
+from kg.query import named_queries, run_query
+from kg.serialize import write_graph
+from kg.store import load_any
+store, out, params = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+t = time.perf_counter(); g = load_any(store); load = time.perf_counter() - t
+print(json.dumps({"load": load, "triples": len(g)}), flush=True)
+for name, q in named_queries().items():
+    t = time.perf_counter(); rows = len(list(run_query(g, q.sparql, bindings=params.get(name))))
+    print(json.dumps({"query": name, "seconds": time.perf_counter() - t, "rows": rows}), flush=True)
+t = time.perf_counter(); write_graph(g, out)
+print(json.dumps({"turtle": time.perf_counter() - t}), flush=True)
+"""
+
+
+def query_params() -> dict[str, dict[str, str]]:
+    """Values for the named queries' required parameters."""
+    return {"entity": {"entity": "United States"}}
+
+
+def time_queries(store_dir: Path, *, repeat: int = 3) -> tuple[dict[str, dict], dict[str, float]]:
+    """Median milliseconds of each named query: Oxigraph in memory (kg's snapshot) and on disk."""
+    import pyoxigraph as ox
+    from rdflib import Literal
+
+    from kg.query import QUERY_PREFIXES, named_queries, query_source
+    from kg.store import load_snapshot, open_store, to_oxigraph
+
+    loads = {}
+    t = time.perf_counter()
+    snapshot = load_snapshot(store_dir)
+    loads["Oxigraph snapshot (kg query, kg serve)"] = time.perf_counter() - t
+    disk = open_store(store_dir, read_only=True)
+    out: dict[str, dict] = {}
+    for name, q in named_queries().items():
+        params = {k: Literal(v) for k, v in query_params().get(name, {}).items()}
+        mem, on_disk = [], []
+        rows = 0
+        for _ in range(repeat):
+            t = time.perf_counter()
+            rows = len(query_source(snapshot, q.sparql, bindings=params).bindings)
+            mem.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            subs = {ox.Variable(k): to_oxigraph(v) for k, v in params.items()}
+            answer = disk.query(q.sparql, prefixes=QUERY_PREFIXES, substitutions=subs,
+                                use_default_graph_as_union=True)
+            sum(1 for _ in answer)
+            on_disk.append(time.perf_counter() - t)
+        out[name] = {"rows": rows, "memory_ms": 1000 * statistics.median(mem),
+                     "disk_ms": 1000 * statistics.median(on_disk)}
+    return out, loads
+
+
+def rdflib_side(store_dir: Path, work: Path, *, limit: float) -> dict:
+    """rdflib in memory, in a subprocess: load, each named query, Turtle (each step within ``limit`` s)."""
+    params = {name: v for name, v in query_params().items()}
+    proc = subprocess.Popen([sys.executable, "-c", _RDFLIB_QUERIES, str(store_dir), str(work / "rdflib.ttl"),
+                             json.dumps(params)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    lines: list[dict] = []
+    reader = threading.Thread(target=lambda: [lines.append(json.loads(x)) for x in proc.stdout], daemon=True)
+    reader.start()
+    seen, last = 0, time.perf_counter()
+    while proc.poll() is None:
+        time.sleep(0.2)
+        if len(lines) > seen:
+            seen, last = len(lines), time.perf_counter()
+        elif time.perf_counter() - last > limit:
+            proc.kill()
+            break
+    proc.wait()
+    reader.join(timeout=5)
+    out: dict = {"queries": {}, "stopped_after": limit}
+    for line in lines:
+        if "load" in line:
+            out.update(line)
+        elif "query" in line:
+            out["queries"][line["query"]] = line
+        elif "turtle" in line:
+            out["turtle"] = line["turtle"]
+    return out
+
+
+def load_and_serialize(store_dir: Path, work: Path) -> list[tuple[str, int, float]]:
+    """(what, quads, seconds) for serializing and loading the store's quads."""
+    import pyoxigraph as ox
+
+    from kg.export import export
+    from kg.store import load_snapshot, open_store
+
+    store = open_store(store_dir, read_only=True)
+    n = len(store)
+    rows = []
+    t = time.perf_counter()
+    store.dump(str(work / "dump.nq"), format=ox.RdfFormat.N_QUADS)
+    rows.append(("serialize: store → N-Quads (Oxigraph dump)", n, time.perf_counter() - t))
+    t = time.perf_counter()
+    done = export(store_dir, work / "export.trig", format="trig")
+    rows.append(("serialize: kg export → TriG", done.statements, time.perf_counter() - t))
+    t = time.perf_counter()
+    done = export(store_dir, work / "export.ttl", format="turtle")
+    rows.append(("serialize: kg export → Turtle (union)", done.statements, time.perf_counter() - t))
+    t = time.perf_counter()
+    load_snapshot(store_dir)
+    rows.append(("load: store → memory (kg load_snapshot, + union)", n, time.perf_counter() - t))
+    fresh = ox.Store(str(work / "reloaded"))
+    t = time.perf_counter()
+    fresh.bulk_load(path=str(work / "dump.nq"), format=ox.RdfFormat.N_QUADS)
+    fresh.flush()
+    rows.append(("load: N-Quads → on-disk store (bulk_load, as shards load)", n, time.perf_counter() - t))
+    return rows
+
+
+# --- the run ---------------------------------------------------------------------------------------------
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="Reuters-21578 folder")
+    parser.add_argument("--sample", type=int, default=300, help="documents for throughput and scaling")
+    parser.add_argument("--small", type=int, default=500, help="documents of the small memory build")
+    parser.add_argument("--large", default="all", help="documents of the large build ('all': the corpus)")
+    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds of the side-by-side runs")
+    parser.add_argument("--jobs", type=int, default=2, help="--jobs of the memory and rebuild builds")
+    parser.add_argument("--rdflib-limit", type=float, default=300.0, help="seconds rdflib gets per step")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--work", type=Path, help="keep the stores and files here (default: a temp folder)")
+    args = parser.parse_args()
+    if not args.corpus.is_dir() or not any(args.corpus.glob("*.sgm")):
+        print(f"Skipped: no Reuters-21578 corpus (.sgm files) in {args.corpus}; pass --corpus DIR.")
+        return
+    sys.path.insert(0, str(ROOT))
+    work = args.work or Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    large = None if args.large == "all" else int(args.large)
+    subsets = write_subsets(args.corpus, {"sample": args.sample, "small": args.small, "large": large}, work)
+    sample = subsets["sample"]
+    log = lambda *a: print(*a, file=sys.stderr, flush=True)  # noqa: E731
+    log(f"work folder {work}; documents: sample {sample.docs}, small {subsets['small'].docs}, "
+        f"large {subsets['large'].docs}")
+
+    # 1. throughput and scaling, side by side in alternating order
+    times: dict[str, list[dict]] = {"bare1": [], "kg1": [], "bare2": [], "kg2": []}
+    order = ["bare1", "kg1", "kg2", "bare2"]
+    load_before = os.getloadavg()[0]
+    for r in range(args.rounds):
+        for name in (order if r % 2 == 0 else order[::-1]):
+            jobs = int(name[-1])
+            if name.startswith("bare"):
+                times[name].append(bare(sample.path, jobs))
+            else:
+                times[name].append(kg_build([sample.path], work / f"tp-{name}-{r}", jobs=jobs).extra)
+            log(f"round {r + 1}: {name} {times[name][-1]['seconds']:.1f} s, cpu {times[name][-1]['cpu']:.1f} s")
+    secs = {k: sum(x["seconds"] for x in v) / len(v) for k, v in times.items()}
+    cpus = {k: sum(x["cpu"] for x in v) / len(v) for k, v in times.items()}
+
+    # 2. peak memory at two sizes; 3. rebuild of the large corpus with the cache
+    small_run = kg_build([subsets["small"].path], work / "mem-small", jobs=args.jobs)
+    log(f"small build {small_run.extra['seconds']:.1f} s, {small_run.peak_rss_mb:.0f} MB")
+    large_store = work / "mem-large"
+    large_run = kg_build([subsets["large"].path], large_store, jobs=args.jobs)
+    log(f"large build {large_run.extra['seconds']:.1f} s, {large_run.peak_rss_mb:.0f} MB")
+    rebuild = kg_build([subsets["large"].path], large_store, jobs=args.jobs)
+    log(f"rebuild {rebuild.extra['seconds']:.1f} s")
+
+    # 4. queries; 5. load and serialize
+    queries, loads = time_queries(large_store)
+    rdf = rdflib_side(large_store, work, limit=args.rdflib_limit)
+    io_rows = load_and_serialize(large_store, work)
+
+    # the table
+    rows: list[tuple[str, str, str, str]] = []
+
+    def row(what: str, value: str, target: str = "", met: bool | None = None) -> None:
+        rows.append((what, value, target, "" if met is None else ("yes" if met else "**no**")))
+
+    for jobs in (1, 2):
+        b, k = secs[f"bare{jobs}"], secs[f"kg{jobs}"]
+        bc, kc = cpus[f"bare{jobs}"], cpus[f"kg{jobs}"]
+        speed = "{:.1f} docs/s, {:,.0f} words/s"
+        row(f"bare nlp.pipe, n_process={jobs}", speed.format(sample.docs / b, sample.words / b))
+        row(f"kg build --store, --jobs {jobs}", speed.format(sample.docs / k, sample.words / k))
+        row(f"kg build / bare, --jobs {jobs}", f"{b / k:.2f} (by CPU seconds: {bc / kc:.2f})", "≥ 0.85",
+            b / k >= 0.85)
+    scaling = secs["kg1"] / secs["kg2"]
+    row("kg build --jobs 2 / --jobs 1", f"{scaling:.2f}", "≥ 1.7", scaling >= 1.7)
+    row("bare n_process=2 / 1 (what the machine gave)", f"{secs['bare1'] / secs['bare2']:.2f}")
+    row("kg --jobs 2 on two free cores, from CPU seconds (2 × CPU 1 / CPU 2)",
+        f"{2 * cpus['kg1'] / cpus['kg2']:.2f} (bare: {2 * cpus['bare1'] / cpus['bare2']:.2f})")
+    ratio = large_run.peak_rss_mb / small_run.peak_rss_mb
+    row(f"peak memory, {subsets['small'].docs} stories (--jobs {args.jobs}, all processes)",
+        f"{small_run.peak_rss_mb:,.0f} MB")
+    row(f"peak memory, {subsets['large'].docs:,} stories", f"{large_run.peak_rss_mb:,.0f} MB")
+    row("peak memory large / small", f"{ratio:.2f}", "≤ 2", ratio <= 2)
+    first, again = large_run.extra["seconds"], rebuild.extra["seconds"]
+    row(f"first build, {subsets['large'].docs:,} stories (--jobs {args.jobs})",
+        f"{first:.1f} s ({subsets['large'].docs / first:.1f} docs/s); {large_run.wall:.1f} s with start-up")
+    row("rebuild of the unchanged corpus (cache)", f"{again:.1f} s; {rebuild.wall:.1f} s with start-up")
+    row("rebuild / first build", f"{again / first:.3f}", "small fraction (≤ 0.1)", again / first <= 0.1)
+    for what, secs_ in loads.items():
+        row(f"load for queries: {what}", f"{secs_:.1f} s")
+    if "load" in rdf:
+        row("load for queries: rdflib in memory", f"{rdf['load']:.1f} s ({rdf['triples']:,} triples)")
+    for name, q in queries.items():
+        r = rdf["queries"].get(name)
+        rdflib_ms = f"{1000 * r['seconds']:,.0f} ms" if r else f"> {rdf['stopped_after']:.0f} s (stopped)"
+        row(f"query {name} ({q['rows']:,} rows)",
+            f"Oxigraph {q['memory_ms']:.0f} ms in memory (kg query, kg serve), {q['disk_ms']:.0f} ms on disk; "
+            f"rdflib {rdflib_ms}", "< 100 ms", q["memory_ms"] < 100)
+    for what, n, s in io_rows:
+        row(f"{what} ({n:,})", f"{n / s:,.0f} triples/s ({s:.1f} s)", "≥ 100,000/s", n / s >= 100_000)
+    if "load" in rdf:
+        row("load: store → rdflib in memory (kg load_any; reference)",
+            f"{rdf['triples'] / rdf['load']:,.0f} triples/s ({rdf['load']:.1f} s)")
+    if "turtle" in rdf:
+        row("serialize: rdflib Turtle (kg build -o graph.ttl; reference)",
+            f"{rdf['triples'] / rdf['turtle']:,.0f} triples/s ({rdf['turtle']:.1f} s)")
+
+    width = [max(len(r[i]) for r in rows + [("measure", "value", "target", "met")]) for i in range(4)]
+    print(f"kg benchmarks on {args.corpus.name}, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}; "
+          f"sample {sample.docs} stories ({sample.words:,} words), {args.rounds} alternating rounds; "
+          f"load average of the machine {load_before:.1f} before, {os.getloadavg()[0]:.1f} after\n")
+    for r in [("measure", "value", "target", "met"), tuple("-" * w for w in width), *rows]:
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(r, width, strict=True)) + " |")
+    if args.json:
+        args.json.write_text(json.dumps({"seconds": times, "rows": rows, "queries": queries, "rdflib": rdf},
+                                        indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()
