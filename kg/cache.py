@@ -79,9 +79,9 @@ def decode_extraction(data: dict[str, list], document: Document) -> Extraction:
 # --- keys ------------------------------------------------------------------------------------------------
 
 #: What decides an extraction, relative to the package folder: the rules, resolution, the pipeline set-up,
-#: the gazetteers and their data. An edit to any of them invalidates the cache.
+#: the gazetteers and their data. An edit to any of them invalidates the cache (the encoding has _FORMAT).
 _EXTRACTION_CODE = ("extractors", "data", "resolve.py", "gazetteer.py", "dates.py", "nlp.py", "pipeline.py",
-                    "model.py", "cache.py")
+                    "model.py")
 
 
 @lru_cache(maxsize=1)
