@@ -171,7 +171,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: b
             raise KgError(str(problem)) from error
         on_problem(problem)
 
-    from .distributed import SHARDS_DIRNAME, ShardStats, StoreWriter, build_with_dask, dask_client
+    from .distributed import SHARDS_DIRNAME, ShardStats, StoreWriter, build_with_dask, clear_shards, dask_client
 
     store = None
     if store_dir is not None:  # opened first, so a store in use fails before the model loads
@@ -204,6 +204,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: b
         else:
             client = stack.enter_context(dask_client(scheduler, n_workers=jobs))
             shard_dir = shard_dir or work_dir / SHARDS_DIRNAME
+            clear_shards(shard_dir)
             run = functools.partial(build_with_dask, client=client, model=model or DEFAULT_MODEL,
                                     shard_dir=shard_dir, store=store, cache=cache, stats=shards)
         extractions = _skipping_failures(run, documents, on_failure=on_failure)

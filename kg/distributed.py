@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Shard files are named ``part-NNNNNN.nq``; a build clears the folder's old ones first.
+#: Shard files are named ``part-NNNNNN.nq``; ``kg build`` clears the folder's old ones first.
 SHARD_PATTERN = "part-*.nq"
 #: Name of the shard folder kept inside an output or store folder.
 SHARDS_DIRNAME = ".kg-shards"
@@ -177,17 +177,17 @@ def build_with_dask(documents: Iterable[Document], *, client: Client, model: str
     """Extract ``documents`` on the cluster of ``client``, in batches of ``batch_size``, and yield the
     extractions as batches finish (not in input order).
 
-    Every batch's named graphs are written to a shard in ``shard_dir`` (by the worker; documents found
-    in ``cache`` by this machine) and loaded into ``store`` when it is given.
+    Every batch's named graphs are written to a new shard in ``shard_dir`` (by the worker; documents
+    found in ``cache`` by this machine) and loaded into ``store`` when it is given.
     """
     from distributed import as_completed
 
     shard_dir = Path(shard_dir)
     shard_dir.mkdir(parents=True, exist_ok=True)
-    clear_shards(shard_dir)
     stats = stats if stats is not None else ShardStats()
     window = 2 * max(1, len(client.scheduler_info().get("workers", {})))
-    numbers = iter(range(1, 1 << 62))
+    taken = [int(p.stem.split("-")[-1]) for p in shard_dir.glob(SHARD_PATTERN) if p.stem.split("-")[-1].isdigit()]
+    numbers = iter(range(max(taken, default=0) + 1, 1 << 62))  # a retried batch adds shards, never replaces
     running = as_completed()
     batches: dict[str, tuple[list[Document], Path]] = {}
 

@@ -110,6 +110,8 @@ def test_dask_build_equals_the_local_build(local, client, tmp_path):
         assert cache.hits == len(documents)
     assert again == extractions
     assert set(store2) == quads
+    # a second build in the same folder adds shards after the first build's, never over them
+    assert len(list((tmp_path / "shards").glob("part-*.nq"))) == stats.shards + -(-len(documents) // 3)
 
 
 def test_kg_build_with_a_local_dask_cluster(tmp_path):

@@ -122,3 +122,13 @@ def test_a_document_without_text_still_comes_out(nlp):
     out = list(extract([Document(id="empty", text=""), Document(id="x", text="China spoke.")], nlp=nlp))
     assert [ex.document.id for ex in out] == ["empty", "x"]
     assert out[0].facts == [] and out[0].entities == []
+
+
+def test_no_progress_bar_when_not_a_terminal(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    result = CliRunner().invoke(main, ["build", str(ROOT / "seeds"), "-o", str(tmp_path), "--no-view"])
+    assert result.exit_code == 0, result.output
+    assert "Reading documents" not in result.output and "docs/s" not in result.output
