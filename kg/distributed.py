@@ -75,15 +75,19 @@ class StoreWriter:
 
     A graph equal to the stored one is left alone (``changed`` counts the others). The graphs of a batch
     that the store already holds are compared in one scratch store, since Oxigraph gives literals back in
-    canonical form ("30.0" → "30"); new ones go straight in.
+    canonical form ("30.0" → "30"); new ones go straight in. Every ``disk_every`` documents the store is
+    flushed to disk: RocksDB otherwise keeps what was written in memory, and a build's memory grows with
+    the corpus (by about 0.8 GB over Reuters-21578).
     """
 
-    def __init__(self, store: ox.Store, *, batch_size: int = 64) -> None:
+    def __init__(self, store: ox.Store, *, batch_size: int = 64, disk_every: int = 2048) -> None:
         self.store = store
         self.batch_size = batch_size
+        self.disk_every = disk_every
         self.written = 0
         self.changed = 0
         self._batch: list[tuple[ox.NamedNode, list[ox.Quad]]] = []
+        self._unflushed = 0
 
     def add(self, ex: Extraction) -> None:
         """Queue the named graph of one document."""
@@ -108,7 +112,11 @@ class StoreWriter:
         self.store.extend(q for _, quads in changed for q in quads)
         self.written += len(self._batch)
         self.changed += len(changed)
+        self._unflushed += len(changed)
         self._batch.clear()
+        if self._unflushed >= self.disk_every:
+            self.store.flush()
+            self._unflushed = 0
 
     def close(self) -> None:
         """Write what is queued and flush the store to disk."""
