@@ -104,11 +104,16 @@ class StoreWriter:
         if stored:  # compare in canonical form, as the store gives quads back
             scratch = ox.Store()
             scratch.extend(q for _, quads in stored for q in quads)
-            for name, quads in stored:
+            replaced = 0
+            for name, _quads in stored:
                 new = set(scratch.quads_for_pattern(None, None, None, name))
                 if new != set(self.store.quads_for_pattern(None, None, None, name)) or _has_blank_node(new):
-                    self.store.remove_graph(name)
-                    changed.append((name, quads))
+                    # one update is one transaction: a build killed here leaves the old graph or the new one
+                    triples = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in new)
+                    self.store.update(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{triples}\n}} }}")
+                    replaced += 1
+            self.changed += replaced
+            self._unflushed += replaced
         self.store.extend(q for _, quads in changed for q in quads)
         self.written += len(self._batch)
         self.changed += len(changed)
