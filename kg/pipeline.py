@@ -58,7 +58,7 @@ def set_document(doc: Doc) -> Doc:
 
 
 @Language.component("kg_resolve")
-def resolve_doc(doc: Doc, slim: bool = False) -> Doc:
+def resolve_doc(doc: Doc, *, slim: bool = False) -> Doc:
     """Resolve the Doc's mentions and raw facts into plain entities and facts, kept encoded in
     ``doc.user_data["kg_extraction"]``; the span-holding entries are dropped, so the Doc pickles.
 
