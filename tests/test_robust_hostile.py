@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+from browser import ARGS, CHROMIUM, require_browser
 from click.testing import CliRunner
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -153,7 +154,6 @@ def test_a_url_that_is_no_valid_iri_is_kept_as_text(tmp_path):
 
 # --- the view in a real browser -----------------------------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
 ATTRIBUTE_BREAKOUT = '"><img src=x onerror="window.kgInjected=4">'
 SCRIPT = "<script>window.kgInjected=5</script>"
 
@@ -197,12 +197,10 @@ def test_the_view_escapes_names_and_titles_in_the_file(hostile_view):
 
 
 def test_the_view_runs_no_injected_script_in_a_browser(hostile_view):
-    if not CHROMIUM.exists():
-        pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install -y chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need Playwright for Python")
+    sync_api = require_browser(module_level=False)
     title = f"kg: {ATTRIBUTE_BREAKOUT}{SCRIPT}"
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
             page = browser.new_page()
             errors: list[str] = []

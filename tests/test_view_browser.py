@@ -7,22 +7,13 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from browser import ARGS, ARTIFACTS, CHROMIUM, DIM, require_browser
 from rdflib import RDF, RDFS, Literal, Namespace
 from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 
 from kg.view import graph_to_networkx, render_html
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install -y chromium)",
-                allow_module_level=True)
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="browser tests need Playwright for Python (pip install playwright)")
-
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
-DIM = "rgba(200,200,200,0.45)"  # the colour kg/assets/view.js gives nodes that are not singled out
+sync_api = require_browser()
 
 KG = Namespace("https://w3id.org/kgnews/ontology#")
 SCHEMA = Namespace("http://schema.org/")

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from browser import ARGS, ARTIFACTS, CHROMIUM, DIM, require_browser
 
 from kg.view import ISOLATED_LIMIT, graph_to_networkx, render_html, select_subgraph
 
@@ -20,18 +21,9 @@ CORPUS = ROOT.parent / "shared" / "corpora" / "reuters21578" / "reut2-000.sgm"
 if not CORPUS.exists():
     pytest.skip(f"the Reuters view test needs Reuters-21578 at {CORPUS} (../shared/corpora is absent)",
                 allow_module_level=True)
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install -y chromium)",
-                allow_module_level=True)
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="browser tests need Playwright for Python (pip install playwright)")
+sync_api = require_browser()
 
 STORIES = 300
-ARTIFACTS = ROOT / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
-DIM = "rgba(200,200,200,0.45)"  # the colour kg/assets/view.js gives nodes that are not singled out
 
 
 @pytest.fixture(scope="module")
