@@ -1,8 +1,8 @@
 """Documents → extractions: run the spaCy pipeline with kg's components, resolving entities inside it.
 
-Resolution runs in the pipeline itself, as its last component ``kg_resolve``, so that a Doc leaving a
-worker process (``extract(..., n_process=2)`` is spaCy's ``nlp.pipe(n_process=2)``) carries plain values
-only: the spans that extractors and resolution read never have to cross. The document's id and date go
+Resolution runs in the pipeline itself, as its last component ``kg_resolve``, so that what leaves a
+worker process (``extract(..., n_process=2)``, see ``kg.workers``) is plain values only: the spans that
+extractors and resolution read never have to cross. The document's id and date go
 in as the context of ``nlp.pipe(as_tuples=True)`` and the component ``kg_document`` puts them where the
 extractors read them. ``extract`` pairs what comes out with the documents that went in, in order.
 """
@@ -25,6 +25,7 @@ from .cache import ExtractionCache, decode_extraction, encode_extraction
 from .model import Document, Entity, Extraction
 from .nlp import load_pipeline, prepare_text
 from .resolve import resolve
+from .workers import pipe_parallel
 
 #: Documents longer than this many characters are read in paragraph-aligned parts; the parser's memory
 #: grows with the length of what it reads, and spaCy refuses texts over ``nlp.max_length``.
@@ -174,11 +175,14 @@ def _parse(documents: Iterator[Document], nlp: Language, *, batch_size: int, n_p
             for offset, part in parts:
                 yield prepare_text(part), PartContext(document.id, document.date, offset)
 
-    outputs = nlp.pipe(texts(), as_tuples=True, batch_size=batch_size, n_process=n_process,
-                       component_cfg={"kg_resolve": {"slim": True}})
-    for doc, part in outputs:
+    if n_process > 1:
+        outputs = pipe_parallel(nlp, texts(), n_process=n_process, batch_size=batch_size)
+    else:
+        docs = nlp.pipe(texts(), as_tuples=True, batch_size=batch_size, component_cfg={"kg_resolve": {"slim": True}})
+        outputs = ((part, doc.user_data[EXTRACTION_KEY]) for doc, part in docs)
+    for part, data in outputs:
         entry = parsing[0]
-        entry.pieces.append((part.offset, doc.user_data[EXTRACTION_KEY]))
+        entry.pieces.append((part.offset, data))
         if len(entry.pieces) == entry.n_parts:
             parsing.popleft()
             entry.result = _finish(entry, cache)

@@ -232,11 +232,12 @@ class MentionFinder:
         chosen: list[Span] = []
         taken: set[int] = set()
         text = doc.text  # built once: Doc.text walks every token
+        boilerplate: dict[tuple[int, int], bool] = {}  # (start, end) of a line or sentence → boilerplate?
         for start, end, _prio, label, canonical in sorted(candidates, key=lambda c: (-(c[1] - c[0]), -c[2], c[0])):
             if any(i in taken for i in range(start, end)):
                 continue
             span = Span(doc, start, end, label=label, kb_id=canonical)
-            if self._skip(span, text):
+            if self._skip(span, text, boilerplate):
                 continue
             taken.update(range(start, end))
             chosen.append(span)
@@ -406,11 +407,19 @@ class MentionFinder:
             out.append((start, token.i + 1, 0, "Court", ""))
         return out
 
-    def _skip(self, span: Span, text: str) -> bool:
-        """Mentions inside bylines, credits and boilerplate lines are not entities of the story."""
+    def _skip(self, span: Span, text: str, seen: dict[tuple[int, int], bool]) -> bool:
+        """Mentions inside bylines, credits and boilerplate lines are not entities of the story.
+
+        ``seen`` remembers, for the Doc being read, which lines and sentences were found boilerplate."""
         if span.text in ("REUTER", "Reuter"):  # the wire's sign-off, not the agency
             return True
         line_start = text.rfind("\n", 0, span.start_char) + 1
         line_end = text.find("\n", span.end_char)
-        line = text[line_start:line_end if line_end != -1 else len(text)]
-        return bool(_BOILERPLATE.search(line) or _BOILERPLATE.search(span.sent.text))
+        line = (line_start, line_end if line_end != -1 else len(text))
+        if line not in seen:
+            seen[line] = bool(_BOILERPLATE.search(text, *line))
+        sent = span.sent
+        bounds = (sent.start_char, sent.end_char)
+        if bounds not in seen:
+            seen[bounds] = bool(_BOILERPLATE.search(text[bounds[0]:bounds[1]]))
+        return seen[line] or seen[bounds]
