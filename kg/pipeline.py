@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .cache import ExtractionCache, decode_extraction, encode_extraction
+from .extractors.base import TEXT_KEY
 from .model import Document, Entity, Extraction
 from .nlp import load_pipeline, prepare_text
 from .resolve import resolve
@@ -67,7 +68,8 @@ def resolve_doc(doc: Doc, *, slim: bool = False) -> Doc:
     a worker process sends back a few kilobytes instead of the parsed document.
     """
     meta = doc.user_data
-    document = Document(id=meta.get("kg_doc_id", ""), text=doc.text, date=meta.get("kg_date"))
+    text = meta.get(TEXT_KEY)
+    document = Document(id=meta.get("kg_doc_id", ""), text=doc.text if text is None else text, date=meta.get("kg_date"))
     ex = resolve(doc, document)
     data = encode_extraction(ex.entities, ex.facts)
     if slim:

@@ -299,13 +299,14 @@ def _fact(raw: RawFact, entity_key, document: Document) -> Fact | None:
             continue
         if (name, key) not in args:
             args.append((name, key))
+    text = raw.sent.text  # Span.text walks the sentence's tokens: once
     return Fact(
         relation=raw.relation,
         args=tuple(args),
         attrs=tuple(raw.attrs),
-        sentence=raw.sent.text.strip(),
-        start=raw.sent.start_char + (len(raw.sent.text) - len(raw.sent.text.lstrip())),
-        end=raw.sent.start_char + len(raw.sent.text.rstrip()),
+        sentence=text.strip(),
+        start=raw.sent.start_char + (len(text) - len(text.lstrip())),
+        end=raw.sent.start_char + len(text.rstrip()),
         extractor=raw.extractor,
         confidence=raw.confidence,
         status=raw.status,

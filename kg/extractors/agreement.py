@@ -40,6 +40,7 @@ from .base import (
     place_of,
     prep_parties,
     subject_parties,
+    tokens_with,
     unique_parties,
 )
 from .statement import SPEECH_VERBS
@@ -194,7 +195,7 @@ def find_agreements(doc: Doc) -> Doc:
     ensure_extensions()
     index = mention_index(doc)
     ref = doc.user_data.get("kg_date")
-    for token in doc:
+    for token in tokens_with(doc, _NOUNS | {"agree"}):
         if _is_trigger_noun(token, index):
             parties, confidence = _from_noun(token, index)
             verb = _governing_verb(token)

@@ -4,9 +4,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from spacy.attrs import LEMMA, LOWER, POS
+from spacy.parts_of_speech import NAMES as _POS_NAMES
 from spacy.tokens import Doc, Span, Token
 
 MENTIONS_KEY = "kg_mentions"
+#: Where ``kg_mentions`` leaves ``doc.text`` for later components (``Doc.text`` walks every token).
+TEXT_KEY = "kg_text"
 
 #: Coarse type of every fine mention label.
 COARSE_OF = {
@@ -50,6 +54,47 @@ def add_fact(doc: Doc, fact: RawFact) -> None:
     if doc._.kg_facts is None:
         doc._.kg_facts = []
     doc._.kg_facts.append(fact)
+
+
+#: Lower-case strings of the lemma and word hashes seen, so a Doc's table is built without Tokens.
+_LOWERED: dict[int, str] = {}
+_TABLE_KEY = "kg_token_table"
+
+
+def token_table(doc: Doc) -> dict[str, list[int]]:
+    """Indices of a Doc's tokens by lower-case form, by lower-case lemma, and by ``#POS`` (``"#PROPN"``),
+    made once per Doc from its arrays. Extractors look their trigger words up here instead of making a
+    Token of every word of the text in every component (which was most of their time)."""
+    table = doc.user_data.get(_TABLE_KEY)
+    if table is not None:
+        return table
+    if len(_LOWERED) > 500_000:  # a long build meets many words; the cache stays bounded
+        _LOWERED.clear()
+    strings = doc.vocab.strings
+    table = {}
+    for i, (lower, lemma, pos) in enumerate(doc.to_array([LOWER, LEMMA, POS]).tolist()):
+        low = _LOWERED.get(lower)
+        if low is None:
+            low = _LOWERED[lower] = strings[lower].lower()
+        table.setdefault(low, []).append(i)
+        lem = _LOWERED.get(lemma)
+        if lem is None:
+            lem = _LOWERED[lemma] = strings[lemma].lower() if lemma else ""
+        if lem != low and lem:
+            table.setdefault(lem, []).append(i)
+        table.setdefault("#" + _POS_NAMES.get(pos, ""), []).append(i)
+    doc.user_data[_TABLE_KEY] = table
+    return table
+
+
+def tokens_with(doc: Doc, words: Iterable[str]) -> list[Token]:
+    """The tokens, in order, whose lower-case form or lemma is one of ``words`` (or whose part of speech
+    is, for a word written ``#PROPN``): every token an extractor's trigger test could accept."""
+    table = token_table(doc)
+    hits: set[int] = set()
+    for word in words:
+        hits.update(table.get(word, ()))
+    return [doc[i] for i in sorted(hits)]
 
 
 def _mention_cache(doc: Doc) -> tuple[list[Span], dict[int, Span]]:
@@ -185,6 +230,9 @@ def _previous_sentence_start(token: Token) -> int:
     return token.doc[sent.start - 1].sent.start
 
 
+_QUOTES = ("\u201c", "\u201d", '"', "``", "''")
+
+
 def _quoted_tokens(doc: Doc) -> set[int]:
     """Token indices inside quotation marks (cached on the Doc)."""
     cached = doc.user_data.get("kg_quoted")
@@ -192,12 +240,11 @@ def _quoted_tokens(doc: Doc) -> set[int]:
         return cached
     inside = False
     out: set[int] = set()
-    for t in doc:
-        if t.text in ("\u201c", "\u201d", '"', "``", "''"):
-            inside = t.text != "\u201d" and not inside
-            continue
+    marks = [t.i for t in tokens_with(doc, _QUOTES) if t.text in _QUOTES]
+    for k, i in enumerate(marks):
+        inside = doc[i].text != "\u201d" and not inside
         if inside:
-            out.add(t.i)
+            out.update(range(i + 1, marks[k + 1] if k + 1 < len(marks) else len(doc)))
     doc.user_data["kg_quoted"] = out
     return out
 

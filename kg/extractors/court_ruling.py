@@ -13,7 +13,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .base import RawFact, add_fact, coarse, ensure_extensions, mention_index, modality
+from .base import RawFact, add_fact, coarse, ensure_extensions, mention_index, modality, tokens_with
 
 NAME = "kg_court_ruling"
 
@@ -87,7 +87,7 @@ def find_court_rulings(doc: Doc) -> Doc:
     """Add court ruling facts to ``doc._.kg_facts``."""
     ensure_extensions()
     index = mention_index(doc)
-    for verb in doc:
+    for verb in tokens_with(doc, _BLOCKS | _UPHOLDS | {"strike", "rule", "find", "declare", "hold", "grant"}):
         if verb.pos_ not in ("VERB", "AUX"):
             continue
         action = _action(verb)

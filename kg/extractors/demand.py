@@ -40,6 +40,7 @@ from .base import (
     prep_parties,
     speaker_of,
     subject_parties,
+    tokens_with,
 )
 from .statement import SPEECH_VERBS
 
@@ -309,7 +310,7 @@ def find_demands(doc: Doc) -> Doc:
     """Add "urges" facts to ``doc._.kg_facts``."""
     ensure_extensions()
     index = mention_index(doc)
-    for token in doc:
+    for token in tokens_with(doc, _VERBS | _NOUNS | _SPEECH):
         lemma = token.lemma_.lower()
         if token.pos_ == "VERB" and lemma in _VERBS:
             _from_verb(doc, token, index)

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from .. import gazetteer
-from .base import MENTIONS_KEY, ensure_extensions
+from .base import MENTIONS_KEY, TEXT_KEY, ensure_extensions, tokens_with
 
 # Words that end an organization's name and say what kind it is.
 _ORG_HEADS = {
@@ -156,13 +157,16 @@ def make_mention_finder(nlp: Language, name: str) -> MentionFinder:
 
 @Language.component("kg_paragraphs")
 def mark_paragraphs(doc: Doc) -> Doc:
-    """A blank line always ends a sentence (headlines, datelines, credit lines)."""
-    for token in doc[1:]:
-        prev = doc[token.i - 1]
-        if prev.is_space and prev.text.count("\n") >= 2 and not token.is_space:
-            token.is_sent_start = True
-        elif token.is_space and token.text.count("\n") >= 2:
-            token.is_sent_start = False
+    """A blank line always ends a sentence (headlines, datelines, credit lines): the word after it starts
+    one, and the blank line itself starts none. Only whitespace tokens are looked at."""
+    spaces = doc.to_array(IS_SPACE)
+    for i in spaces.nonzero()[0].tolist():
+        if doc[i].text.count("\n") < 2:
+            continue
+        if i > 0:
+            doc[i].is_sent_start = False
+        if i + 1 < len(doc) and not spaces[i + 1]:
+            doc[i + 1].is_sent_start = True
     return doc
 
 
@@ -199,7 +203,8 @@ class MentionFinder:
     def __call__(self, doc: Doc) -> Doc:
         """Set ``doc.spans['kg_mentions']``."""
         candidates: list[tuple[int, int, int, str, str]] = []  # (start, end, priority, label, canonical)
-        ner_person = {(e.start, e.end) for e in doc.ents if e.label_ == "PERSON"}
+        ents = doc.ents  # Doc.ents walks every token: once per Doc
+        ner_person = {(e.start, e.end) for e in ents if e.label_ == "PERSON"}
         matches = [(self.info[doc.vocab.strings[m]], s, e) for m, s, e in self.matcher(doc)]
         us_named = any(canonical == "United States" for (_, canonical), _, _ in matches)
         for (label, canonical), start, end in matches:
@@ -216,22 +221,23 @@ class MentionFinder:
                     candidates.append((start, end, 2, "Place", ""))
                     continue
             candidates.append((start, end, 2, label, canonical))
-        for ent in doc.ents:
+        for ent in ents:
             typed = self._type_entity(ent)
             if typed is not None:
                 span, label = typed
                 candidates.append((span.start, span.end, 1, label, ""))
         candidates.extend(self._described_courts(doc))
-        candidates.extend(self._untagged_surnames(doc))
+        candidates.extend(self._untagged_surnames(doc, ents))
         candidates.extend(self._untagged_speakers(doc))
         candidates.extend(self._named_by_role(doc))
-        candidates.extend(self._party_adjectives(doc))
-        candidates.extend(self._untagged_acronyms(doc))
+        candidates.extend(self._party_adjectives(doc, ents))
+        candidates.extend(self._untagged_acronyms(doc, ents))
         candidates.extend(self._bracketed_names(doc, candidates))
 
         chosen: list[Span] = []
         taken: set[int] = set()
-        text = doc.text  # built once: Doc.text walks every token
+        text = doc.text  # built once: Doc.text walks every token (kept for kg_resolve)
+        doc.user_data[TEXT_KEY] = text
         boilerplate: dict[tuple[int, int], bool] = {}  # (start, end) of a line or sentence → boilerplate?
         for start, end, _prio, label, canonical in sorted(candidates, key=lambda c: (-(c[1] - c[0]), -c[2], c[0])):
             if any(i in taken for i in range(start, end)):
@@ -302,10 +308,10 @@ class MentionFinder:
             return None  # demonyms come from the gazetteer; other groups are not entities here
         return None
 
-    def _untagged_surnames(self, doc: Doc) -> list[tuple[int, int, int, str, str]]:
+    def _untagged_surnames(self, doc: Doc, ents: tuple[Span, ...]) -> list[tuple[int, int, int, str, str]]:
         """"Pelosi told the public": a surname of a named person the model missed this time."""
-        surnames = {e[-1].text for e in doc.ents if e.label_ == "PERSON" and len(e) >= 2 and e[-1].is_title}
-        return [(t.i, t.i + 1, 0, "Person", "") for t in doc
+        surnames = {e[-1].text for e in ents if e.label_ == "PERSON" and len(e) >= 2 and e[-1].is_title}
+        return [(t.i, t.i + 1, 0, "Person", "") for t in tokens_with(doc, {s.lower() for s in surnames})
                 if t.text in surnames and not t.ent_type_ and t.pos_ == "PROPN"]
 
     def _untagged_speakers(self, doc: Doc) -> list[tuple[int, int, int, str, str]]:
@@ -314,7 +320,7 @@ class MentionFinder:
         from .statement import SPEECH_VERBS
 
         out = []
-        for t in doc:
+        for t in tokens_with(doc, ("#PROPN",)):
             if t.dep_ != "nsubj" or t.pos_ != "PROPN" or t.ent_type_ or t.head.lemma_.lower() not in SPEECH_VERBS:
                 continue
             start = t.i
@@ -339,22 +345,22 @@ class MentionFinder:
             out.append((end + 1, close, 1, label, ""))
         return out
 
-    def _untagged_acronyms(self, doc: Doc) -> list[tuple[int, int, int, str, str]]:
+    def _untagged_acronyms(self, doc: Doc, ents: tuple[Span, ...]) -> list[tuple[int, int, int, str, str]]:
         """"The AMF said…": capitals the model left untagged that spell an organization's initials."""
         initials: dict[str, str] = {}
-        for ent in doc.ents:
+        for ent in ents:
             if ent.label_ == "ORG":
                 letters = "".join(t.text[0] for t in ent if t.is_title and t.lower_ not in ("the",))
                 if len(letters) >= 2:
                     initials[letters] = ent.text
-        return [(t.i, t.i + 1, 0, org_subtype(initials[t.text]), "") for t in doc
+        return [(t.i, t.i + 1, 0, org_subtype(initials[t.text]), "") for t in tokens_with(doc, map(str.lower, initials))
                 if not t.ent_type_ and t.is_upper and t.text in initials]
 
-    def _party_adjectives(self, doc: Doc) -> list[tuple[int, int, int, str, str]]:
+    def _party_adjectives(self, doc: Doc, ents: tuple[Span, ...]) -> list[tuple[int, int, int, str, str]]:
         """"Republican Kevin McCarthy", "Labour MP Diane Abbott": a party's adjective before a person's name
         (titles may stand between) names the party."""
         out = []
-        for ent in doc.ents:
+        for ent in ents:
             if ent.label_ != "PERSON":
                 continue
             j = ent.start - 1
@@ -372,7 +378,7 @@ class MentionFinder:
         """"Tal, a senior Defense Ministry official, …": a name with a person's role in apposition is a
         person, whatever the model tagged it (it reads lone surnames as organizations now and then)."""
         out = []
-        for t in doc:
+        for t in tokens_with(doc, ("#PROPN",)):
             if t.pos_ != "PROPN" or not t.is_title or t.ent_type_ in ("GPE", "NORP", "DATE"):
                 continue
             role = next((c for c in t.children if c.dep_ == "appos" and c.pos_ == "NOUN"), None)
@@ -390,7 +396,7 @@ class MentionFinder:
     def _described_courts(self, doc: Doc) -> list[tuple[int, int, int, str, str]]:
         """Courts named by description: "a U.S. federal appeals court", "the lower court"."""
         out = []
-        for token in doc:
+        for token in tokens_with(doc, ("court", "tribunal")):
             if token.lower_ not in ("court", "tribunal") or token.pos_ not in ("NOUN", "PROPN"):
                 continue
             if token.dep_ in ("compound", "amod") or (token.i + 1 < len(doc) and doc[token.i + 1].lower_ in (

@@ -40,6 +40,7 @@ from .base import (
     phrase_parties,
     prep_parties,
     subject_parties,
+    tokens_with,
 )
 from .statement import SPEECH_VERBS
 
@@ -366,7 +367,8 @@ def find_restrictions(doc: Doc) -> Doc:
     """Add restriction facts to ``doc._.kg_facts``."""
     ensure_extensions()
     index = mention_index(doc)
-    for token in doc:
+    triggers = _BANNED | _VERBS | set(_OBJECT_VERBS) | _DESIGNATE_VERBS | {"add", "put", "place"} | _NOUNS
+    for token in tokens_with(doc, triggers):
         lemma = token.lemma_.lower()
         if token.dep_ in ("amod", "acl") and token.lower_ in _BANNED:
             _from_banned(doc, token, index)

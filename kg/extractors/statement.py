@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..dates import resolve_date
-from .base import RawFact, add_fact, antecedent, coarse, ensure_extensions, mention_index, modality
+from .base import RawFact, add_fact, antecedent, coarse, ensure_extensions, mention_index, modality, tokens_with
 
 NAME = "kg_statement"
 
@@ -68,7 +68,7 @@ def find_statements(doc: Doc) -> Doc:
     ensure_extensions()
     index = mention_index(doc)
     ref = doc.user_data.get("kg_date")
-    for verb in doc:
+    for verb in tokens_with(doc, SPEECH_VERBS):
         lemma = verb.lemma_.lower()
         if verb.pos_ not in ("VERB",) or lemma not in SPEECH_VERBS:
             continue
@@ -141,7 +141,7 @@ def _speaker(verb: Token, index: dict[int, Span]) -> Span | None:
 
 def _according_to(doc: Doc, index: dict[int, Span]) -> None:
     """"according to the BBC", "according to Turkey": the source is a speaker."""
-    for t in doc:
+    for t in tokens_with(doc, ("according",)):
         if t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
             prep = doc[t.i + 1]
             for obj in prep.children:

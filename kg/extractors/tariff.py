@@ -16,7 +16,17 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..dates import resolve_date
-from .base import RawFact, add_fact, antecedent, coarse, ensure_extensions, mention_index, mentions, modality
+from .base import (
+    RawFact,
+    add_fact,
+    antecedent,
+    coarse,
+    ensure_extensions,
+    mention_index,
+    mentions,
+    modality,
+    tokens_with,
+)
 
 NAME = "kg_tariff"
 
@@ -157,7 +167,7 @@ def find_tariffs(doc: Doc) -> Doc:
     index = mention_index(doc)
     ref = doc.user_data.get("kg_date")
     done: set[int] = set()
-    for trigger in doc:
+    for trigger in tokens_with(doc, _TRIGGERS | {"tax"}):
         if not _is_trigger(trigger) or trigger.i in done:
             continue
         verb = _governing_verb(trigger)
