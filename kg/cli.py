@@ -60,13 +60,18 @@ def main(debug: bool) -> None:
 
 def _skipping_failures(run: Callable[[Iterable[Document]], Iterator[Extraction]],
                        documents: Iterable[Document], *,
-                       on_failure: Callable[[Document, Exception], None]) -> Iterator[Extraction]:
+                       on_failure: Callable[[Document, Exception], None],
+                       retry: Callable[[Iterable[Document]], Iterator[Extraction]] | None = None
+                       ) -> Iterator[Extraction]:
     """The extractions ``run`` makes of ``documents``; a document whose extraction raises is skipped.
 
     ``run`` yields one extraction per document, in order. When it raises, the documents it took but had not
-    finished are run again one at a time, and only the failing one goes to ``on_failure``. An error of the
-    documents' source (a --strict read) is no extraction failure and goes up unchanged.
+    finished are run again one at a time with ``retry`` (default ``run``; a build with worker processes
+    retries in this process, so the error is the document's own), and only the failing one goes to
+    ``on_failure``. An error of the documents' source (a --strict read) is no extraction failure and goes
+    up unchanged.
     """
+    retry = retry or run
     source = iter(documents)
     source_failed = False
 
@@ -97,7 +102,7 @@ def _skipping_failures(run: Callable[[Iterable[Document]], Iterator[Extraction]]
                 raise
         for document in taken:
             try:
-                yield from run([document])
+                yield from retry([document])
             except Exception as e:
                 on_failure(document, e)
 
@@ -201,13 +206,15 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: b
                                                         pipeline=pipeline_id(nlp)))
         if scheduler is None:
             run = functools.partial(extract, nlp=nlp, n_process=jobs, batch_size=64, cache=cache)
+            retry = functools.partial(extract, nlp=nlp, cache=cache)
         else:
             client = stack.enter_context(dask_client(scheduler, n_workers=jobs))
             shard_dir = shard_dir or work_dir / SHARDS_DIRNAME
             clear_shards(shard_dir)
+            retry = None
             run = functools.partial(build_with_dask, client=client, model=model or DEFAULT_MODEL,
                                     shard_dir=shard_dir, store=store, cache=cache, stats=shards)
-        extractions = _skipping_failures(run, documents, on_failure=on_failure)
+        extractions = _skipping_failures(run, documents, on_failure=on_failure, retry=retry)
         def rate(_: object) -> str:
             return f"{n_docs / max(time.perf_counter() - loaded, 1e-3):.1f} docs/s"
 

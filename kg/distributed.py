@@ -26,7 +26,7 @@ from .errors import KgError
 from .graph import add_extraction, document_iri
 from .model import Document, Extraction
 from .serialize import atomic_write
-from .store import to_oxigraph
+from .store import drop_update, graph_name, replace_update, to_oxigraph, with_union
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -109,12 +109,11 @@ class StoreWriter:
                 new = set(scratch.quads_for_pattern(None, None, None, name))
                 if new != set(self.store.quads_for_pattern(None, None, None, name)) or _has_blank_node(new):
                     # one update is one transaction: a build killed here leaves the old graph or the new one
-                    triples = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in new)
-                    self.store.update(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{triples}\n}} }}")
+                    self.store.update(replace_update(name, new))
                     replaced += 1
             self.changed += replaced
             self._unflushed += replaced
-        self.store.extend(q for _, quads in changed for q in quads)
+        self.store.extend(with_union([q for _, quads in changed for q in quads]))
         self.written += len(self._batch)
         self.changed += len(changed)
         self._unflushed += len(changed)
@@ -138,16 +137,21 @@ def write_shard(path: str | Path, extractions: Iterable[Extraction]) -> Path:
 
 
 def load_shard(store: ox.Store, path: str | Path, doc_ids: Iterable[str]) -> None:
-    """Replace the graphs of documents ``doc_ids`` in ``store`` with those of the shard at ``path``."""
-    for doc_id in doc_ids:
-        name = ox.NamedNode(str(document_iri(doc_id)))
+    """Replace the graphs of documents ``doc_ids`` (ids or document IRIs) in ``store`` with those of the
+    shard at ``path``, and add their triples to the store's default graph (the union of the document
+    graphs)."""
+    names = [graph_name(doc_id) for doc_id in doc_ids]
+    for name in names:
         if store.contains_named_graph(name):
-            store.remove_graph(name)
+            store.update(drop_update(name))
     try:
         store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
     except (OSError, SyntaxError) as e:
         raise KgError(f"cannot load the shard {path} ({e}); with a remote cluster, --shards must be a folder "
                       "that the workers and this machine share") from e
+    if names:
+        store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {' '.join(map(str, names))} }} "
+                     "GRAPH ?g { ?s ?p ?o } }")
 
 
 def clear_shards(folder: Path) -> None:

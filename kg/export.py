@@ -93,11 +93,6 @@ def _turtle_prefixes(prefixes: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in prefixes.items() if v not in (ENTITY_BASE, DOC_BASE)}
 
 
-def _sort_key(item: ox.Quad | ox.Triple) -> tuple[str, ...]:
-    graph = str(item.graph_name) if isinstance(item, ox.Quad) else ""
-    return graph, str(item.subject), str(item.predicate), str(item.object)
-
-
 def _label(graph: Graph, node: URIRef) -> str:
     label = graph.value(node, RDFS.label)
     return str(label) if label is not None else str(node).rstrip("/").rsplit("/", 1)[-1]
@@ -133,7 +128,7 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
 def export(source: str | Path, out: str | Path, *, format: str = "turtle") -> Export:
     """Write the graph source ``source`` (file, build folder or store) to ``out`` in a named format."""
     from .query import QUERY_PREFIXES
-    from .store import load_any, source_quads
+    from .store import _resolve, has_union, is_store, load_any, open_store, source_quads
 
     if format not in EXPORT_FORMATS:
         raise KgError(f"unknown export format {format!r}; choose one of {', '.join(EXPORT_FORMATS)}")
@@ -143,16 +138,49 @@ def export(source: str | Path, out: str | Path, *, format: str = "turtle") -> Ex
         network = to_networkx(load_any(source))
         atomic_write(out, lambda tmp: nx.write_graphml(network, str(tmp), encoding="utf-8"))
         return Export(out, format, network.number_of_edges(), network.number_of_nodes())
-    quads = source_quads(source)
-    items: list[ox.Quad] | list[ox.Triple]
-    if named:
-        if all(isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
+    prefixes = _turtle_prefixes(QUERY_PREFIXES)
+    resolved = _resolve(source)
+    store = open_store(resolved, read_only=True) if is_store(resolved) else None
+    if store is not None and has_union(store):
+        own_default = False  # a kg store: its default graph is the union of the document graphs
+    else:  # a file (or an old store): into memory, split per document when it has no graphs of its own
+        quads = source_quads(resolved)
+        if named and all(isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
             quads = split_by_document(quads)
-        items = sorted(set(quads), key=_sort_key)
-        graphs = len({q.graph_name for q in items if not isinstance(q.graph_name, ox.DefaultGraph)})
-    else:
-        items = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=_sort_key)
-        graphs = 0
-    prefixes = _turtle_prefixes(QUERY_PREFIXES) if format in ("turtle", "trig") else None
-    atomic_write(out, lambda tmp: ox.serialize(items, str(tmp), rdf_format, prefixes=prefixes))
-    return Export(out, format, len(items), graphs)
+        store = ox.Store()
+        store.extend(quads)
+        own_default = any(isinstance(q.graph_name, ox.DefaultGraph) for q in quads)
+        if not named and not own_default:
+            store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    if not named:
+        default = ox.DefaultGraph()
+        n = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))[0].value)
+        atomic_write(out, lambda tmp: store.dump(str(tmp), format=rdf_format, from_graph=default,
+                                                 prefixes=prefixes if format == "turtle" else None))
+        return Export(out, format, n, 0)
+    written = [0, 0]
+    atomic_write(out, lambda tmp: _write_graphs(store, tmp, trig=format == "trig", own_default=own_default,
+                                                counts=written))
+    return Export(out, format, written[0], written[1])
+
+
+def _write_graphs(store: ox.Store, path: Path, *, trig: bool, own_default: bool, counts: list[int]) -> None:
+    """Write the store's named graphs (and its default graph when it is one of its own, not the union)
+    as TriG or N-Quads, graph by graph in IRI order, each dumped by Oxigraph as N-Triples: the lines
+    of a graph are valid inside a TriG block and become N-Quads with the graph's name added.
+    ``counts`` receives the statements and the named graphs written."""
+    graphs = sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
+    with open(path, "wb") as f:
+        if own_default:
+            body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+            f.write(body)
+            counts[0] += body.count(b"\n")
+        for g in graphs:
+            body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g)
+            counts[0] += body.count(b"\n")
+            name = str(g).encode()
+            if trig:
+                f.write(name + b" {\n" + body + b"}\n")
+            else:
+                f.write(body.replace(b" .\n", b" " + name + b" .\n"))
+        counts[1] = len(graphs)

@@ -370,7 +370,8 @@ def open_endpoint(source: str | Path, *, timeout: float = 30.0, max_rows: int = 
     options = {"timeout": timeout, "max_rows": max_rows, "allow_update": allow_update,
                "allow_service": allow_service, "description": str(source)}
     if allow_update and is_store(source):
-        return Endpoint(open_store(source), union_default_graph=True, **options)
+        store = open_store(source)  # its default graph is the union of the document graphs
+        return Endpoint(store, **options)
     return Endpoint(load_snapshot(source), **options)
 
 

@@ -7,8 +7,11 @@ command goes through ``load_any`` (an rdflib graph, the union of all named graph
 
 In a store each document's triples live in the named graph whose name is the document IRI
 (``kg.graph.document_iri``), so rebuilding a document replaces exactly its own graph. Entities that
-several documents mention are described in each of their graphs; the union is a set, so they count
-once in ``load_any`` and ``load_snapshot``.
+several documents mention are described in each of their graphs. The store's default graph is kept
+equal to the union of the document graphs, each triple once: every write adds a document's triples to
+it, and replacing or removing a document takes out of it the triples no other document graph holds,
+in the same transaction. Queries therefore read the store on disk as it is, with no load and no
+duplicates (``query_store``); a store written before this layout gets its union on the first write.
 """
 from __future__ import annotations
 
@@ -29,17 +32,23 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "document_graphs",
+    "drop_update",
     "from_oxigraph",
+    "graph_name",
     "is_store",
     "load_any",
+    "has_union",
     "load_snapshot",
     "open_store",
+    "query_store",
     "quads_of",
     "remove_document",
     "replace_document",
+    "replace_update",
     "source_quads",
     "store_to_rdflib",
     "to_oxigraph",
+    "with_union",
 ]
 
 _XSD_STRING = str(XSD.string)
@@ -137,14 +146,49 @@ def open_store(path: str | Path, *, read_only: bool = False) -> ox.Store:
     elif path.exists() and not is_store(path) and (not path.is_dir() or any(path.iterdir())):
         raise KgError(f"{path} exists and is not an Oxigraph store; give a new or empty folder for --store")
     try:
-        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
     except OSError as e:
         if "lock" in str(e).lower():
             raise _busy(path, _lock_holder(path)) from e
         raise KgError(f"cannot open the store {path}: {e}") from e
+    if not read_only and not has_union(store):
+        log.info("adding the union default graph to the store %s (written by an earlier kg)", path)
+        store.update(_FILL_UNION)
+    return store
 
 
-def _graph_name(doc_id: str) -> ox.NamedNode:
+#: Fills the default graph with the union of the named graphs.
+_FILL_UNION = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def has_union(store: ox.Store) -> bool:
+    """Whether the store's default graph holds the union of its document graphs (it does unless the
+    store was written by a kg before that layout, or holds named graphs alone from elsewhere)."""
+    if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+        return True
+    return next(iter(store.named_graphs()), None) is None
+
+
+def with_union(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """``quads`` and each of their triples in the default graph too (the store's union)."""
+    default = ox.DefaultGraph()
+    return quads + [ox.Quad(q.subject, q.predicate, q.object, default) for q in quads]
+
+
+def drop_update(name: ox.NamedNode) -> str:
+    """SPARQL Update that drops a document graph and takes out of the union what no other graph holds."""
+    return (f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {name} {{ ?s ?p ?o }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {name}) }} }} ;\n"
+            f"DROP SILENT GRAPH {name}")
+
+
+def replace_update(name: ox.NamedNode, quads: Iterable[ox.Quad]) -> str:
+    """SPARQL Update (one transaction) that makes ``quads`` the graph ``name``, keeping the union."""
+    triples = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+    return f"{drop_update(name)} ;\nINSERT DATA {{ GRAPH {name} {{\n{triples}\n}}\n{triples}\n}}"
+
+
+def graph_name(doc_id: str) -> ox.NamedNode:
     """The named graph of a document id (a document IRI is accepted as well)."""
     iri = doc_id if doc_id.startswith(DOC_BASE) else str(document_iri(doc_id))
     return ox.NamedNode(iri)
@@ -152,15 +196,14 @@ def _graph_name(doc_id: str) -> ox.NamedNode:
 
 def replace_document(store: ox.Store, doc_id: str, graph: Graph) -> bool:
     """Make ``graph`` the named graph of document ``doc_id``, atomically; False when nothing changed."""
-    name = _graph_name(doc_id)
+    name = graph_name(doc_id)
     new = _canonical(quads_of(graph, URIRef(name.value)))
     old = set(store.quads_for_pattern(None, None, None, name))
     if new == old and not any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
                               for q in new):
         return False
     # One update request is one transaction: readers see the old graph or the new one.
-    triples = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in new)
-    store.update(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{triples}\n}} }}")
+    store.update(replace_update(name, new))
     return True
 
 
@@ -173,10 +216,10 @@ def _canonical(quads: Iterable[ox.Quad]) -> set[ox.Quad]:
 
 def remove_document(store: ox.Store, doc_id: str) -> bool:
     """Drop the named graph of document ``doc_id``; False when the store has no such graph."""
-    name = _graph_name(doc_id)
+    name = graph_name(doc_id)
     if not store.contains_named_graph(name):
         return False
-    store.remove_graph(name)
+    store.update(drop_update(name))
     return True
 
 
@@ -214,9 +257,10 @@ def source_quads(path: str | Path) -> list[ox.Quad]:
     """Every quad of a graph source as it is stored: document graphs of a store or of a TriG/N-Quads file."""
     path = _resolve(path)
     if is_store(path):
-        # One dump and a parse in Rust are faster than decoding quad by quad from the store.
+        # One dump and a parse in Rust are faster than decoding quad by quad from the store; the
+        # default graph is the union of the document graphs, not a graph of its own
         dump = open_store(path, read_only=True).dump(format=ox.RdfFormat.N_QUADS)
-        return list(ox.parse(dump, format=ox.RdfFormat.N_QUADS))
+        return [q for q in ox.parse(dump, format=ox.RdfFormat.N_QUADS) if not isinstance(q.graph_name, ox.DefaultGraph)]
     fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower()) if path.suffix else None
     if fmt is not None:
         try:
@@ -248,8 +292,20 @@ def load_snapshot(path: str | Path) -> ox.Store:
                       format=ox.RdfFormat.N_QUADS)
     else:
         snapshot.extend(source_quads(resolved))
-    snapshot.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    if not has_union(snapshot):
+        snapshot.update(_FILL_UNION)
     return snapshot
+
+
+def query_store(path: str | Path) -> ox.Store:
+    """A store to run queries on: a store folder opened read-only in place when its default graph is
+    the union (no load: answers start at once, memory stays flat), else an in-memory ``load_snapshot``."""
+    resolved = _resolve(path)
+    if is_store(resolved):
+        store = open_store(resolved, read_only=True)
+        if has_union(store):
+            return store
+    return load_snapshot(resolved)
 
 
 def store_to_rdflib(path: str | Path) -> Dataset:
@@ -268,6 +324,12 @@ def load_any(path: str | Path) -> Graph:
     """One rdflib graph of any source: a store's or a TriG file's named graphs merged into one."""
     resolved = _resolve(path)
     g = new_graph()
+    if is_store(resolved):
+        store = open_store(resolved, read_only=True)
+        if has_union(store):  # the merged graph is there already: the default graph
+            dump = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+            _add_all(g, ox.parse(dump, format=ox.RdfFormat.N_TRIPLES))
+            return g
     if is_store(resolved) or resolved.suffix.lower() in _QUAD_SUFFIXES:
         _add_all(g, source_quads(resolved))
         return g

@@ -166,12 +166,13 @@ def test_a_failed_export_leaves_the_old_file(sources, tmp_path, monkeypatch):
     out = tmp_path / "graph.nt"
     out.write_text("old\n")
 
-    def broken(*args, **kwargs):
+    def broken(store, path, **kwargs):
+        Path(path).write_bytes(b"<urn:x:a> <urn:x:b> ")
         raise KgError("serializer failed half way")
 
-    monkeypatch.setattr(kg.export.ox, "serialize", broken)
+    monkeypatch.setattr(kg.export, "_write_graphs", broken)
     with pytest.raises(KgError, match="half way"):
-        export(sources["store"], out, format="ntriples")
+        export(sources["store"], out, format="nquads")
     assert out.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["graph.nt"]
 

@@ -39,6 +39,48 @@ def test_two_processes_give_the_same_extractions_and_graph(nlp, documents, one_p
     assert isomorphic(build_graph(two), build_graph(one_process))
 
 
+def test_workers_send_back_extractions_not_docs_and_stream_in_order(nlp, documents, one_process):
+    """kg's worker pool: the texts go out, encoded extractions come back, in input order, and no more
+    batches are handed out than two per worker ahead of what the caller has taken."""
+    from kg.pipeline import PartContext
+    from kg.workers import pipe_parallel
+
+    taken = 0
+
+    def items():
+        nonlocal taken
+        for d in documents:
+            taken += 1
+            yield d.text, PartContext(d.id, d.date)
+
+    out = pipe_parallel(nlp, items(), n_process=2, batch_size=2)
+    context, data = next(out)
+    assert context.doc_id == documents[0].id and isinstance(data, dict) and set(data) >= {"entities", "facts"}
+    assert taken <= 2 * 2 * 2 + 2  # streamed, not read ahead
+    rest = list(out)
+    assert [c.doc_id for c, _ in rest] == [d.id for d in documents[1:]]
+
+
+def test_a_document_that_kills_its_worker_is_a_clear_error(nlp, monkeypatch):
+    import os
+
+    import kg.pipeline
+    from kg.pipeline import extract
+    from kg.workers import WorkerError
+
+    real = kg.pipeline.resolve
+
+    def resolve(doc, document):
+        if "CRASH" in doc.text:
+            os._exit(3)  # what a segfault or the out-of-memory killer does to a worker
+        return real(doc, document)
+
+    monkeypatch.setattr(kg.pipeline, "resolve", resolve)
+    docs = [Document(id=f"d{i}", text="Scott Bessent said so." + (" CRASH" if i == 3 else "")) for i in range(6)]
+    with pytest.raises(WorkerError, match="a worker process died"):
+        list(extract(docs, nlp=nlp, n_process=2, batch_size=1))
+
+
 def test_a_resolved_doc_holds_plain_values_only(nlp):
     doc = nlp("Treasury Secretary Scott Bessent said the United States cut its tariff on China to 30 percent.")
     assert set(doc.user_data) == {"kg_extraction"}

@@ -13,6 +13,7 @@ from test_store import sample_graph, store_to_rdflib, write_store
 
 from kg.cli import main
 from kg.errors import KgError, QueryError
+from kg.graph import document_iri
 from kg.query import (
     check_params,
     format_result,
@@ -302,3 +303,45 @@ def test_cli_errors_are_one_line(sources, args, message):
     result = kg(*(a.replace("{store}", str(sources["store"])) for a in args))
     assert result.exit_code == 1
     assert message in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_parameter_of_every_named_query_selects_exactly_its_rows(sources, name):
+    """Parameters are written into the query as VALUES (to steer Oxigraph's plan): binding a column to a
+    value must give exactly the unbound answer's rows with that value, whichever column it is."""
+    query = named_query(name)
+    base = {"entity": Literal("Scott Bessent")} if query.required else {}
+    everything = table(run_named(sources["store"], name, params=base))
+    for param in query.params:
+        if param in base:
+            continue
+        seen = sorted({r[param] for r in everything if r.get(param)})
+        for value in seen:
+            bound = table(run_named(sources["store"], name, params={**base, param: Literal(value)}))
+            assert bound == [r for r in everything if r[param] == value], (name, param, value)
+
+
+def test_an_entity_in_an_unusual_casing_is_still_found(sources):
+    # not one of the casings looked up through the index: the lower-case comparison of every name finds it
+    found = table(run_named(sources["store"], "entity", params={"entity": "sCOTT bESSENT"}))
+    assert {r["label"] for r in found} == {"Scott Bessent"}
+
+
+def test_rows_are_paged_with_limit_and_offset(sources):
+    everything = rows(run_named(sources["store"], "facts"))
+    assert len(everything) == 5
+    assert rows(run_named(sources["store"], "facts", limit=2)) == everything[:2]
+    assert rows(run_named(sources["store"], "facts", limit=2, offset=2)) == everything[2:4]
+    assert rows(query_source(sources["turtle"], named_query("facts").sparql, offset=4)) == everything[4:]
+    result = kg("query", str(sources["store"]), "--name", "facts", "--limit", "2", "--offset", "1", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert len(result.output.strip().splitlines()) == 3  # header and two rows
+
+
+def test_a_store_is_queried_in_place_read_only(sources):
+    from kg.store import query_store
+
+    store = query_store(sources["store"])
+    assert len(store) > 0 and store.contains_named_graph(ox.NamedNode(str(document_iri("seed-1"))))
+    with pytest.raises((OSError, RuntimeError)):  # opened read-only where it lies, not copied into memory
+        store.update("INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }")

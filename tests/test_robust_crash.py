@@ -58,8 +58,18 @@ def graphs(store_dir: Path) -> dict[str, set[str]]:
     store = open_store(store_dir, read_only=True)
     out: dict[str, set[str]] = {}
     for quad in store:
-        out.setdefault(quad.graph_name.value, set()).add(str(quad))
+        if not isinstance(quad.graph_name, ox.DefaultGraph):
+            out.setdefault(quad.graph_name.value, set()).add(str(quad))
     return out
+
+
+def union_is_exact(store_dir: Path) -> bool:
+    """Whether the store's default graph is exactly the union of its document graphs."""
+    store = open_store(store_dir, read_only=True)
+    default, named = set(), set()
+    for q in store:
+        (default if isinstance(q.graph_name, ox.DefaultGraph) else named).add((q.subject, q.predicate, q.object))
+    return bool(default) and default == named
 
 
 def stored_graphs(store_dir: Path) -> int:
@@ -126,6 +136,7 @@ def scenario(tmp_path_factory) -> dict:
     record["per_graph_after_kill"] = answers(store, PER_GRAPH)
     record["labels_after_kill"] = answers(store, LABELS)
     record["graphs_after_kill"] = graphs(store)
+    record["union_after_kill"] = union_is_exact(store)
 
     record["again"] = kg_run("build", seeds, work / "more.jsonl", "-o", output, "--store", store, cwd=work)
     record["graphs_final"] = graphs(store)
@@ -169,6 +180,8 @@ def test_each_stored_graph_is_whole_or_absent(scenario):
     final = scenario["graphs_final"]
     for name, quads in scenario["graphs_after_kill"].items():
         assert quads == final[name], f"{name} was left half-written"
+    # graphs and their triples in the union default graph are written together
+    assert scenario["union_after_kill"], "the default graph is not the union of the document graphs"
 
 
 def test_the_next_build_completes_the_work(scenario):

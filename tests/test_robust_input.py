@@ -236,9 +236,10 @@ def with_bomb(tmp_path) -> Path:
     return tmp_path / "feed.jsonl"
 
 
-def test_a_failing_document_is_skipped_with_one_line(exploding, with_bomb, tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_failing_document_is_skipped_with_one_line(exploding, with_bomb, tmp_path, jobs):
     out = tmp_path / "out"
-    result = run("build", str(with_bomb), "-o", str(out), "--no-view")
+    result = run("build", str(with_bomb), "-o", str(out), "--no-view", "--jobs", jobs)
     assert result.exit_code == EXIT_SKIPPED, result.output
     assert "Traceback" not in result.output
     [line] = result.stderr.splitlines()

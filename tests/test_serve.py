@@ -280,12 +280,15 @@ def test_updates_with_allow_update_on_a_store(tmp_path):
     store_dir = write_store(tmp_path / "store")
     server, base = start(open_endpoint(store_dir, allow_update=True))
     try:
-        update = 'INSERT DATA { GRAPH <urn:x:notes> { <urn:x:a> rdfs:label "note" } }'
+        update = 'INSERT DATA { GRAPH <urn:x:notes> { <urn:x:a> rdfs:label "note" } <urn:x:b> rdfs:label "plain" }'
         status, _, _ = request(
             f"{base}/sparql", data=update.encode(), headers={"Content-Type": "application/sparql-update"}
         )
         assert status == 204
-        status, _, body = get(base, 'ASK { ?s rdfs:label "note" }')
+        status, _, body = get(base, 'ASK { GRAPH <urn:x:notes> { ?s rdfs:label "note" } }')
+        assert json.loads(body)["boolean"] is True
+        # the default graph is the store's union of document graphs, and takes triples written to it
+        status, _, body = get(base, 'ASK { <urn:x:b> rdfs:label "plain" . ?doc a kg:Document }')
         assert json.loads(body)["boolean"] is True
         load = "LOAD <http://example.org/data.ttl>"
         status, _, _ = request(

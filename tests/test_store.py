@@ -22,8 +22,10 @@ from rdflib import Graph, Literal, URIRef
 from kg.errors import KgError
 from kg.graph import add_extraction, build_graph, document_iri, new_graph
 from kg.model import Document, Entity, Extraction, Fact
+from kg.query import run_named
 from kg.store import (
     document_graphs,
+    has_union,
     is_store,
     load_any,
     load_snapshot,
@@ -160,7 +162,58 @@ def store_dir(tmp_path) -> Path:
 def test_one_named_graph_per_document_named_by_its_iri(store_dir):
     store = open_store(store_dir, read_only=True)
     assert document_graphs(store) == [str(document_iri("seed-1")), str(document_iri("seed-2"))]
-    assert not list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+
+def _default_graph(store: ox.Store) -> set[ox.Triple]:
+    return {ox.Triple(q.subject, q.predicate, q.object)
+            for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+
+
+def _union_of_graphs(store: ox.Store) -> set[ox.Triple]:
+    return {ox.Triple(q.subject, q.predicate, q.object) for q in store
+            if not isinstance(q.graph_name, ox.DefaultGraph)}
+
+
+def test_the_default_graph_is_the_union_of_the_document_graphs_each_triple_once(store_dir):
+    store = open_store(store_dir, read_only=True)
+    assert has_union(store)
+    assert _default_graph(store) == _union_of_graphs(store)
+    assert canonical(list(_default_graph(store))) == canonical(sample_graph())
+    # a plain query (no GRAPH) counts each triple once, however many documents describe it
+    n = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))[0].value)
+    assert n == len(_union_of_graphs(store)) < len(store) - n
+
+
+def test_replacing_and_removing_keeps_the_union_exact(store_dir):
+    store = open_store(store_dir)
+    shared = {t for t in _default_graph(store) if sum(1 for _ in store.quads_for_pattern(
+        t.subject, t.predicate, t.object, None)) > 2}  # held by both document graphs (and the union)
+    assert shared, "the seed documents share entity descriptions"
+    changed = sample_extractions(second_title="A new title")[1]
+    assert replace_document(store, "seed-2", add_extraction(new_graph(), changed))
+    assert _default_graph(store) == _union_of_graphs(store)
+    assert {q.object.value for q in store.quads_for_pattern(None, ox.NamedNode("http://purl.org/dc/terms/title"),
+                                                             None, ox.DefaultGraph())} >= {"A new title"}
+    assert remove_document(store, "seed-1")
+    assert _default_graph(store) == _union_of_graphs(store)
+    assert remove_document(store, "seed-2")
+    assert len(store) == 0
+
+
+def test_a_store_of_an_earlier_layout_gets_its_union_when_opened_for_writing(store_dir):
+    store = open_store(store_dir)
+    store.clear_graph(ox.DefaultGraph())  # as kg wrote stores before the union default graph
+    store.flush()
+    del store
+    old = open_store(store_dir, read_only=True)
+    assert not has_union(old)
+    # a reader of the old layout still sees the union (in memory), and the first writer adds it
+    assert canonical(load_any(store_dir)) == canonical(sample_graph())
+    rows = run_named(store_dir, "roles").bindings
+    assert rows
+    del old
+    store = open_store(store_dir)
+    assert has_union(store) and _default_graph(store) == _union_of_graphs(store)
 
 
 def test_each_graph_holds_its_own_document(store_dir):

@@ -32,26 +32,32 @@ def _list_queries() -> str:
               help='Bind the variable ?KEY to VALUE, e.g. --param entity="Scott Bessent"; <…> makes an IRI, '
                    "anything else a string. Repeatable.")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries with their parameters.")
+@click.option("--limit", type=click.IntRange(min=0), metavar="N",
+              help="Print at most N rows of a SELECT (a page; with --offset, the next ones).")
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True, metavar="M",
+              help="Skip the first M rows of a SELECT.")
 @click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", show_default=True,
               help="How to print the results (json: SPARQL 1.1 results JSON; CONSTRUCT gives JSON-LD).")
 @friendly_errors
 def query(graph_path: Path | None, sparql: str | None, query_file: Path | None, name: str | None,
-          params: tuple[str, ...], list_queries: bool, fmt: str) -> None:
+          params: tuple[str, ...], list_queries: bool, limit: int | None, offset: int, fmt: str) -> None:
     """Run a SPARQL query over GRAPH: a Turtle, TriG or N-Quads file, a build folder or an Oxigraph store.
 
     Give the query as an argument, with -f FILE.rq, or by --name. The prefixes kg, org, prov, schema,
     skos, dcterms, owl, xsd, rdf and rdfs are predeclared. The default graph is the union of all
     document graphs; GRAPH ?g reaches one document's graph. Values of --param are bound safely
-    (never pasted into the query text) and the variable must be one the query returns.
+    (never pasted into the query text) and the variable must be one the query returns. A store is
+    read in place, without loading it; --limit and --offset print one page of the rows.
 
     \b
     Examples:
       kg query --list
       kg query out/ --name roles
+      kg query store/ --name roles --param organization="Federal Reserve" --limit 20
       kg query store/ --name entity --param entity="Scott Bessent" --format csv
       kg query out/graph.ttl 'SELECT (COUNT(*) AS ?n) WHERE { ?f a kg:Tariff }'
     """
-    from ..query import check_params, format_result, named_query, parse_params, query_source
+    from ..query import check_params, format_result, named_query, parse_params, query_source, run_named
 
     if list_queries:
         click.echo(_list_queries())
@@ -76,5 +82,8 @@ def query(graph_path: Path | None, sparql: str | None, query_file: Path | None, 
         raise KgError("no query given; pass it as an argument, with -f FILE.rq or --name NAME (see --list)")
     bindings = parse_params(params)
     check_params(sparql, bindings, required=required)
-    result = query_source(graph_path, sparql, bindings=bindings)
+    if name:
+        result = run_named(graph_path, name, params=bindings, limit=limit, offset=offset)
+    else:
+        result = query_source(graph_path, sparql, bindings=bindings, limit=limit, offset=offset)
     click.echo(format_result(result, None, fmt).rstrip("\n"))
