@@ -208,7 +208,7 @@ def write_subsets(corpus: Path, sizes: dict[str, int | None], folder: Path, *, p
 _OX_QUERIES = r"""
 import json, sys, time
 from collections import Counter
-from rdflib import Literal
+from rdflib import Literal, Variable
 from kg.query import named_queries, run_named
 from kg.store import query_store
 store_dir, params = sys.argv[1], json.loads(sys.argv[2])
@@ -227,7 +227,7 @@ for name, q in named_queries().items():
     for param in q.params:  # each parameter bound to its most frequent value in the full answer
         if param in base:
             continue
-        counts = Counter(str(row[param]) for row in full.bindings if row.get(param) is not None)
+        counts = Counter(str(row[Variable(param)]) for row in full.bindings if row.get(Variable(param)) is not None)
         if not counts:
             continue
         value = counts.most_common(1)[0][0]

@@ -145,13 +145,11 @@ def load_shard(store: ox.Store, path: str | Path, doc_ids: Iterable[str]) -> Non
         if store.contains_named_graph(name):
             store.update(drop_update(name))
     try:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        quads = list(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
     except (OSError, SyntaxError) as e:
         raise KgError(f"cannot load the shard {path} ({e}); with a remote cluster, --shards must be a folder "
                       "that the workers and this machine share") from e
-    if names:
-        store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ VALUES ?g {{ {' '.join(map(str, names))} }} "
-                     "GRAPH ?g { ?s ?p ?o } }")
+    store.bulk_extend(with_union(quads))  # parsed once, written once with the union's copies
 
 
 def clear_shards(folder: Path) -> None:
