@@ -122,7 +122,7 @@ def _skipping_failures(run: Callable[[Iterable[Document]], Iterator[Extraction]]
                    "before has its graph replaced. With --store, graph.ttl and graph.html are written only "
                    "when -o is given.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Parse in this many processes (spaCy's n_process); with --scheduler local, the number of "
+              help="Parse in this many worker processes; with --scheduler local, the number of "
                    "Dask workers.")
 @click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of the cache of extractions by content hash; an unchanged document is not parsed "

@@ -35,9 +35,9 @@ __all__ = [
     "drop_update",
     "from_oxigraph",
     "graph_name",
+    "has_union",
     "is_store",
     "load_any",
-    "has_union",
     "load_snapshot",
     "open_store",
     "query_store",
@@ -292,7 +292,7 @@ def load_snapshot(path: str | Path) -> ox.Store:
                       format=ox.RdfFormat.N_QUADS)
     else:
         snapshot.extend(source_quads(resolved))
-    if not has_union(snapshot):
+    if not is_store(resolved) or not has_union(snapshot):  # a file's default graph may hold triples of its own
         snapshot.update(_FILL_UNION)
     return snapshot
 

@@ -443,3 +443,11 @@ def test_build_into_a_store_twice_then_change_one_document(tmp_path):
     missing = runner.invoke(main, ["remove", changed_file.stem, "--store", str(store)])
     assert missing.exit_code == 1 and "no document" in missing.output
     assert time.perf_counter() - started < 60
+
+
+def test_a_quad_file_with_default_triples_of_its_own_still_gets_the_union(tmp_path):
+    (tmp_path / "mixed.trig").write_text(
+        "<urn:x:a> <urn:x:p> <urn:x:b> .\n<urn:x:g> { <urn:x:c> <urn:x:p> <urn:x:d> . }\n", encoding="utf-8")
+    snapshot = load_snapshot(tmp_path / "mixed.trig")
+    found = {(q.subject.value, q.object.value) for q in snapshot.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    assert found == {("urn:x:a", "urn:x:b"), ("urn:x:c", "urn:x:d")}
