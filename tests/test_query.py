@@ -345,3 +345,34 @@ def test_a_store_is_queried_in_place_read_only(sources):
     assert len(store) > 0 and store.contains_named_graph(ox.NamedNode(str(document_iri("seed-1"))))
     with pytest.raises((OSError, RuntimeError)):  # opened read-only where it lies, not copied into memory
         store.update("INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }")
+
+
+ROLES_AND_MEDIA = """
+@prefix kg: <https://w3id.org/kgnews/ontology#> . @prefix org: <http://www.w3.org/ns/org#> .
+@prefix prov: <http://www.w3.org/ns/prov#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<urn:d> dcterms:identifier "d" .
+<urn:ann> rdfs:label "Ann" . <urn:bob> rdfs:label "Bob" . <urn:acme> rdfs:label "Acme" . <urn:ceo> rdfs:label "CEO" .
+<urn:bbc> rdfs:label "BBC" .
+<urn:m1> a kg:Membership ; org:member <urn:ann> ; org:organization <urn:acme> ; org:role <urn:ceo> ;
+    prov:wasDerivedFrom <urn:d> .
+<urn:m2> a kg:Membership ; org:member <urn:bob> ; org:organization <urn:acme> ; prov:wasDerivedFrom <urn:d> .
+<urn:s1> a kg:Statement ; kg:speaker <urn:ann> ; kg:medium <urn:bbc> ; kg:evidence "Ann told the BBC." ;
+    prov:wasDerivedFrom <urn:d> .
+<urn:s2> a kg:Statement ; kg:speaker <urn:bob> ; kg:evidence "Bob said so." ; prov:wasDerivedFrom <urn:d> .
+<urn:f1> a kg:Statement ; kg:status kg:Asserted ; kg:evidence "x" ; prov:wasDerivedFrom <urn:d> .
+"""
+
+
+@pytest.mark.parametrize(("name", "params", "column", "expected"), [
+    ("roles", {"role": "CEO"}, "person", ["Ann"]),            # a column only an OPTIONAL sets
+    ("statements", {"medium": "BBC"}, "speaker", ["Ann"]),
+    ("facts", {"status": "Asserted"}, "fact", ["<urn:f1>"]),  # a column set by BIND
+    ("roles", {"person": "Bob"}, "role", [""]),               # a required column; its row keeps no role
+])
+def test_a_bound_column_holds_that_value_and_rows_without_it_do_not_match(tmp_path, name, params, column, expected):
+    path = tmp_path / "g.ttl"
+    path.write_text(ROLES_AND_MEDIA, encoding="utf-8")
+    found = table(run_named(path, name, params=params))
+    assert [r[column] for r in found] == expected
+    assert all(r[k] == v for r in found for k, v in params.items())
