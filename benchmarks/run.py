@@ -185,7 +185,8 @@ def write_subsets(corpus: Path, sizes: dict[str, int | None], folder: Path, *, p
 
     largest = None if any(n is None for n in sizes.values()) else max(sizes.values())
     docs = []
-    for document in read_documents([corpus], on_problem=lambda problem: None):
+    stories = sorted(corpus.glob("*.sgm"))  # the stories; the folder also holds its README and category lists
+    for document in read_documents(stories, on_problem=lambda problem: None):
         docs.append(document)
         if largest is not None and len(docs) >= largest:
             break
@@ -310,22 +311,22 @@ def load_and_serialize(store_dir: Path, work: Path) -> list[tuple[str, int, floa
     from kg.store import load_snapshot, open_store
 
     rows = []
-    for fmt, suffix, what in (("nquads", "nq", "document graphs"), ("trig", "trig", "document graphs"),
-                              ("turtle", "ttl", "merged graph")):
-        t = time.perf_counter()
-        done = export(store_dir, work / f"export.{suffix}", format=fmt)
-        rows.append((f"serialize: kg export store → {fmt} ({what})", done.statements, time.perf_counter() - t))
-    store = open_store(store_dir, read_only=True)
+    store = open_store(store_dir, read_only=True)  # first, so that no kg step gains from a warmed cache
     n = len(store)
     t = time.perf_counter()
     store.dump(str(work / "dump.nq"), format=ox.RdfFormat.N_QUADS)
     rows.append(("serialize: Oxigraph dump, store → N-Quads (graphs and union)", n, time.perf_counter() - t))
     del store
+    for fmt, suffix, what in (("nquads", "nq", "document graphs"), ("trig", "trig", "document graphs"),
+                              ("turtle", "ttl", "merged graph")):
+        t = time.perf_counter()
+        done = export(store_dir, work / f"export.{suffix}", format=fmt)
+        rows.append((f"serialize: kg export store → {fmt} ({what})", done.statements, time.perf_counter() - t))
     t = time.perf_counter()
     snapshot = load_snapshot(store_dir)
     rows.append(("load: kg.store.load_snapshot, store → memory (kg serve)", len(snapshot), time.perf_counter() - t))
     del snapshot
-    quads = rows[0][1]
+    quads = rows[1][1]  # the N-Quads export: the document graphs
     memory = ox.Store()
     t = time.perf_counter()
     memory.load(path=str(work / "export.nq"), format=ox.RdfFormat.N_QUADS)
