@@ -26,7 +26,7 @@ from .extractors.base import TEXT_KEY
 from .model import Document, Entity, Extraction
 from .nlp import load_pipeline, prepare_text
 from .resolve import resolve
-from .workers import pipe_parallel
+from .workers import WorkerPool
 
 #: Documents longer than this many characters are read in paragraph-aligned parts; the parser's memory
 #: grows with the length of what it reads, and spaCy refuses texts over ``nlp.max_length``.
@@ -133,26 +133,27 @@ def extract(documents: Iterable[Document], *, nlp: Language | None = None, batch
             n_process: int = 1, cache: ExtractionCache | None = None) -> Iterator[Extraction]:
     """Extract entities and facts from each document, in order, streaming.
 
-    ``n_process`` > 1 parses in that many worker processes. With a ``cache``, a document whose key is
-    cached is not parsed, and each parsed document is added to the cache.
+    ``n_process`` > 1 parses in that many worker processes (one pool for the whole call, started at the
+    first document to parse). With a ``cache``, a document whose key is cached is not parsed, and each
+    parsed document is added to the cache.
     """
     nlp = nlp or load_pipeline()
     source = iter(documents)
-    while True:
-        first = None
-        for document in source:  # cached documents up to the first one to parse come out at once
-            hit = cache.get(document) if cache is not None else None
-            if hit is None:
-                first = document
-                break
-            yield hit
-        if first is None:
-            return
-        yield from _parse(chain([first], source), nlp, batch_size=batch_size, n_process=n_process,
-                          cache=cache)
+    with WorkerPool(nlp, n_process) as pool:
+        while True:
+            first = None
+            for document in source:  # cached documents up to the first one to parse come out at once
+                hit = cache.get(document) if cache is not None else None
+                if hit is None:
+                    first = document
+                    break
+                yield hit
+            if first is None:
+                return
+            yield from _parse(chain([first], source), nlp, batch_size=batch_size, pool=pool, cache=cache)
 
 
-def _parse(documents: Iterator[Document], nlp: Language, *, batch_size: int, n_process: int,
+def _parse(documents: Iterator[Document], nlp: Language, *, batch_size: int, pool: WorkerPool,
            cache: ExtractionCache | None) -> Iterator[Extraction]:
     """Parse ``documents`` (the first is known not to be cached) until they run out or too many cached
     ones wait behind a parse; yields every extraction of the documents it took, in order."""
@@ -177,8 +178,8 @@ def _parse(documents: Iterator[Document], nlp: Language, *, batch_size: int, n_p
             for offset, part in parts:
                 yield prepare_text(part), PartContext(document.id, document.date, offset)
 
-    if n_process > 1:
-        outputs = pipe_parallel(nlp, texts(), n_process=n_process, batch_size=batch_size)
+    if pool.n_process > 1:
+        outputs = pool.pipe(texts(), batch_size=batch_size)
     else:
         docs = nlp.pipe(texts(), as_tuples=True, batch_size=batch_size, component_cfg={"kg_resolve": {"slim": True}})
         outputs = ((part, doc.user_data[EXTRACTION_KEY]) for doc, part in docs)

@@ -64,37 +64,77 @@ def _extract_batch(batch: list[tuple[str, Any]], batch_size: int) -> list[tuple[
     return out
 
 
+class WorkerPool:
+    """``n_process`` worker processes holding ``nlp``, started at the first ``pipe`` and kept until
+    ``close`` (one pool serves every stretch of documents to parse in a build, however many cached
+    documents lie between them)."""
+
+    def __init__(self, nlp: Language, n_process: int) -> None:
+        self.nlp = nlp
+        self.n_process = n_process
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _start(self) -> ProcessPoolExecutor:
+        global _inherited
+        if self._pool is None:
+            forking = "fork" in mp.get_all_start_methods()
+            _inherited = self.nlp if forking else None
+            try:
+                self._pool = ProcessPoolExecutor(self.n_process, mp_context=mp.get_context("fork" if forking else None),
+                                                 initializer=_start, initargs=(None if forking else self.nlp,))
+                self._pool.submit(int).result()  # the workers are forked now, while _inherited is set
+            finally:
+                _inherited = None
+        return self._pool
+
+    def pipe(self, items: Iterable[tuple[str, Any]], *, batch_size: int = 32) -> Iterator[tuple[Any, dict]]:
+        """``(context, encoded extraction)`` for each ``(text, context)`` of ``items``, in order. Raises
+        ``WorkerError`` where a document failed (after yielding every document before it) or when a
+        worker died."""
+        source = iter(items)
+        pending: deque[Future] = deque()
+        try:
+            pool = self._start()
+            while True:
+                while len(pending) < 2 * self.n_process:
+                    batch = list(islice(source, batch_size))
+                    if not batch:
+                        break
+                    pending.append(pool.submit(_extract_batch, batch, batch_size))
+                if not pending:
+                    return
+                for ctx, data, error in pending.popleft().result():
+                    if error is not None:
+                        raise WorkerError(f"extraction failed in a worker process: {error.strip()}", ctx)
+                    yield ctx, data
+        except BrokenProcessPool as e:
+            self.close()
+            raise WorkerError(f"a worker process died ({e}); run with --jobs 1 to see which document") from e
+        finally:
+            for future in pending:
+                future.cancel()
+            for future in pending:  # let the workers finish what they hold before the next stretch
+                if not future.cancelled():
+                    try:
+                        future.result()
+                    except Exception:  # noqa: BLE001 - the run is over or already failing
+                        pass
+
+    def close(self) -> None:
+        """Stop the workers."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def pipe_parallel(nlp: Language, items: Iterable[tuple[str, Any]], *, n_process: int,
                   batch_size: int = 32) -> Iterator[tuple[Any, dict]]:
-    """``(context, encoded extraction)`` for each ``(text, context)`` of ``items``, in order, parsed in
-    ``n_process`` worker processes. Raises ``WorkerError`` where a document failed (after yielding every
-    document before it) or when a worker died."""
-    global _inherited
-    forking = "fork" in mp.get_all_start_methods()
-    context = mp.get_context("fork" if forking else None)
-    _inherited = nlp if forking else None
-    source = iter(items)
-    pending: deque[Future] = deque()
-    try:
-        with ProcessPoolExecutor(n_process, mp_context=context, initializer=_start,
-                                 initargs=(None if forking else nlp,)) as pool:
-            try:
-                while True:
-                    while len(pending) < 2 * n_process:
-                        batch = list(islice(source, batch_size))
-                        if not batch:
-                            break
-                        pending.append(pool.submit(_extract_batch, batch, batch_size))
-                    if not pending:
-                        return
-                    for ctx, data, error in pending.popleft().result():
-                        if error is not None:
-                            raise WorkerError(f"extraction failed in a worker process: {error.strip()}", ctx)
-                        yield ctx, data
-            finally:
-                for future in pending:
-                    future.cancel()
-    except BrokenProcessPool as e:
-        raise WorkerError(f"a worker process died ({e}); run with --jobs 1 to see which document") from e
-    finally:
-        _inherited = None
+    """``WorkerPool.pipe`` on a pool of its own, closed when the items run out."""
+    with WorkerPool(nlp, n_process) as pool:
+        yield from pool.pipe(items, batch_size=batch_size)

@@ -174,3 +174,27 @@ def test_no_progress_bar_when_not_a_terminal(tmp_path):
     result = CliRunner().invoke(main, ["build", str(ROOT / "seeds"), "-o", str(tmp_path), "--no-view"])
     assert result.exit_code == 0, result.output
     assert "Reading documents" not in result.output and "docs/s" not in result.output
+
+
+def test_one_worker_pool_serves_every_stretch_between_cached_documents(nlp, documents, one_process, tmp_path,
+                                                                        monkeypatch):
+    import concurrent.futures
+
+    from kg import pipeline, workers
+    from kg.cache import ExtractionCache, pipeline_id
+
+    cache = ExtractionCache(tmp_path, pipeline=pipeline_id(nlp))
+    assert list(pipeline.extract(documents[::2], nlp=nlp, cache=cache)) == one_process[::2]
+    monkeypatch.setattr(pipeline, "MAX_WAITING", 2)  # parsing pauses often to let cached ones out
+    started = []
+
+    class Counted(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            started.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", Counted)
+    out = list(pipeline.extract(documents, nlp=nlp, cache=cache, n_process=2, batch_size=2))
+    assert out == one_process
+    assert len(started) == 1  # not one pool per stretch of documents to parse
+    assert cache.hits == (len(documents) + 1) // 2
