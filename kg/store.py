@@ -108,24 +108,65 @@ def is_store(path: str | Path) -> bool:
     return path.is_dir() and (path / "CURRENT").is_file() and any(path.glob("MANIFEST-*"))
 
 
-def _lock_holder(path: Path) -> int | None:
-    """The id of the process holding the store's write lock, from /proc/locks (Linux); else None.
+def _lock_holders(file: Path) -> list[int]:
+    """The ids of the processes holding a lock on ``file``, from /proc/locks (Linux); else none.
 
-    Checking this way never opens the LOCK file: closing any descriptor of it would drop a lock this
+    Checking this way never opens the file: closing any descriptor of it would drop a lock this
     process itself holds.
     """
     try:
-        inode = (path / "LOCK").stat().st_ino
+        inode = file.stat().st_ino
         lines = Path("/proc/locks").read_text().splitlines()
     except OSError:
-        return None
+        return []
+    holders = []
     for line in lines:
         fields = line.split()
         if "->" in fields:  # a waiter, not a holder
             continue
         if len(fields) >= 6 and fields[5].rsplit(":", 1)[-1] == str(inode) and fields[4].isdigit():
-            return int(fields[4])
-    return None
+            holders.append(int(fields[4]))
+    return holders
+
+
+def _lock_holder(path: Path) -> int | None:
+    """The id of the process holding the store's write lock (RocksDB's ``LOCK`` file), or None."""
+    return next(iter(_lock_holders(path / "LOCK")), None)
+
+
+#: A file in a store folder on which a command reading the store in place (``kg query``) holds a shared
+#: lock while it runs; a writer that finds it held by another process closes the store and refuses,
+#: since Oxigraph leaves a read-only open undefined while another process writes.
+READERS_LOCK = "kg-readers.lock"
+_reading: dict[str, int] = {}  # store folder → this process's descriptor of its readers' lock
+
+
+def hold_reader_lock(path: str | Path) -> None:
+    """Mark the store at ``path`` as read in place by this process, until it exits (for commands; a
+    program that reads a store and lives on should load a snapshot instead). Does nothing where the
+    folder cannot take the lock file (a read-only file system)."""
+    import fcntl
+
+    key = str(Path(path).resolve())
+    if key in _reading:
+        return
+    try:
+        fd = os.open(Path(path) / READERS_LOCK, os.O_RDONLY | os.O_CREAT, 0o644)
+    except OSError as e:
+        log.debug("no readers' lock for %s: %s", path, e)
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError as e:
+        os.close(fd)
+        log.debug("no readers' lock for %s: %s", path, e)
+        return
+    _reading[key] = fd
+
+
+def _readers(path: Path) -> list[int]:
+    """Other processes reading the store at ``path`` in place."""
+    return [pid for pid in _lock_holders(path / READERS_LOCK) if pid != os.getpid()]
 
 
 def _busy(path: Path, pid: int | None = None) -> KgError:
@@ -151,6 +192,11 @@ def open_store(path: str | Path, *, read_only: bool = False) -> ox.Store:
         if "lock" in str(e).lower():
             raise _busy(path, _lock_holder(path)) from e
         raise KgError(f"cannot open the store {path}: {e}") from e
+    if not read_only and _readers(path):  # checked with the write lock held, so no reader can slip in
+        pid = _readers(path)[0]
+        del store
+        raise KgError(f"the store {path} is being read in place by process {pid} (a running `kg query`?); "
+                      "wait for it or stop it, then try again")
     if not read_only and not has_union(store):
         log.info("adding the union default graph to the store %s (written by an earlier kg)", path)
         store.update(_FILL_UNION)

@@ -451,3 +451,40 @@ def test_a_quad_file_with_default_triples_of_its_own_still_gets_the_union(tmp_pa
     snapshot = load_snapshot(tmp_path / "mixed.trig")
     found = {(q.subject.value, q.object.value) for q in snapshot.quads_for_pattern(None, None, None, ox.DefaultGraph())}
     assert found == {("urn:x:a", "urn:x:b"), ("urn:x:c", "urn:x:d")}
+
+
+def test_a_store_read_in_place_is_not_written_meanwhile(store_dir):
+    """`kg query` reads a store in place; Oxigraph leaves that undefined while another process writes, so a
+    writer in another process is refused while the reader runs, and goes ahead once it is gone."""
+    from kg.cli import main
+
+    reader = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys, time
+            from kg.store import hold_reader_lock, query_store
+            hold_reader_lock({str(store_dir)!r}); store = query_store({str(store_dir)!r})
+            print("reading", flush=True); sys.stdin.read()
+        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "reading"
+        result = CliRunner().invoke(main, ["remove", "seed-1", "--store", str(store_dir)])
+        assert result.exit_code == 1
+        assert f"is being read in place by process {reader.pid}" in result.output
+        assert document_graphs(open_store(store_dir, read_only=True)) == [str(document_iri("seed-1")),
+                                                                         str(document_iri("seed-2"))]
+    finally:
+        reader.stdin.close()
+        reader.wait(timeout=30)
+    result = CliRunner().invoke(main, ["remove", "seed-1", "--store", str(store_dir)])
+    assert result.exit_code == 0, result.output
+    assert document_graphs(open_store(store_dir, read_only=True)) == [str(document_iri("seed-2"))]
+
+
+def test_kg_query_takes_the_readers_lock_and_its_own_process_may_still_write(store_dir):
+    from kg.cli import main
+
+    result = CliRunner().invoke(main, ["query", str(store_dir), "--name", "roles"])
+    assert result.exit_code == 0, result.output
+    assert (store_dir / "kg-readers.lock").exists()
+    store = open_store(store_dir)  # this process's own reading does not stop its writing
+    assert remove_document(store, "seed-1")

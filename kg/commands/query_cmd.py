@@ -82,6 +82,10 @@ def query(graph_path: Path | None, sparql: str | None, query_file: Path | None, 
         raise KgError("no query given; pass it as an argument, with -f FILE.rq or --name NAME (see --list)")
     bindings = parse_params(params)
     check_params(sparql, bindings, required=required)
+    from ..store import hold_reader_lock, is_store
+
+    if is_store(graph_path):  # read in place: a build must not start writing while this runs
+        hold_reader_lock(graph_path)
     if name:
         result = run_named(graph_path, name, params=bindings, limit=limit, offset=offset)
     else:
