@@ -266,12 +266,16 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: b
     _echo_problems(skipped, [p for p in problems if p.kind == "warning"])
     if ttl:
         click.echo(f"Graph:    {ttl} ({len(g)} triples)")
-    if store is not None and writer is not None:
-        click.echo(f"Store:    {store_dir} ({writer.changed} of {n_docs} document graphs changed; "
-                   f"{len(store)} quads)")
-    elif store is not None:
-        click.echo(f"Store:    {store_dir} ({shards.graphs} document graphs loaded from {shards.shards} "
-                   f"shards in {shard_dir}; {len(store)} quads)")
+    if store is not None:
+        from .store import store_size
+
+        graphs, union = store_size(store)
+        size = f"{graphs} quads in document graphs, {union} triples in their union"
+        if writer is not None:
+            click.echo(f"Store:    {store_dir} ({writer.changed} of {n_docs} document graphs changed; {size})")
+        else:
+            click.echo(f"Store:    {store_dir} ({shards.graphs} document graphs loaded from {shards.shards} "
+                       f"shards in {shard_dir}; {size})")
     if cache is not None:
         click.echo(f"Cache:    {cache.folder} ({cache.hits} of {cache.hits + cache.misses} documents "
                    "unchanged, not parsed again)")

@@ -46,6 +46,7 @@ __all__ = [
     "replace_document",
     "replace_update",
     "source_quads",
+    "store_size",
     "store_to_rdflib",
     "to_oxigraph",
     "with_union",
@@ -213,6 +214,12 @@ def has_union(store: ox.Store) -> bool:
     if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
         return True
     return next(iter(store.named_graphs()), None) is None
+
+
+def store_size(store: ox.Store) -> tuple[int, int]:
+    """Quads in the store's document graphs, and triples in its default graph (their union)."""
+    union = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))[0].value)
+    return len(store) - union, union
 
 
 def with_union(quads: list[ox.Quad]) -> list[ox.Quad]:
