@@ -5,9 +5,11 @@ HTTP; ``make_server`` puts it behind ``/sparql`` with a small query page at ``/`
 
 What it serves: a store or file is loaded into memory at start (``kg.store.load_snapshot``): the
 default graph is the union of the document graphs, each triple once, and ``GRAPH ?g`` reaches each
-document's graph. With ``allow_update`` a store is opened for writing instead and queried in place,
-where Oxigraph's union default graph counts a triple once per document graph that holds it; updates
-to a file source change only the in-memory copy.
+document's graph. With ``in_place`` a store is served where it lies, opened read-only, holding the
+store's readers' lock so that no other process writes it meanwhile (``kg.store.hold_reader_lock``).
+With ``allow_update`` a store is opened for writing and served in place: its default graph is kg's
+union of the document graphs plus what updates write there; updates to a file source change only the
+in-memory copy.
 
 Refused, with 403: updates (unless allowed), ``SERVICE`` (the tool works offline; unless allowed) and
 ``LOAD``. Refused with 400: queries that do not parse, and brackets nested deeper than ``MAX_NESTING``
@@ -361,14 +363,23 @@ def _truncated(cut: bool) -> dict[str, str]:
 
 
 def open_endpoint(source: str | Path, *, timeout: float = 30.0, max_rows: int = 10_000,
-                  allow_update: bool = False, allow_service: bool = False) -> Endpoint:
-    """An endpoint over a graph source: a snapshot in memory, or with ``allow_update`` a store in place."""
-    from .store import is_store, load_snapshot, open_store
+                  allow_update: bool = False, allow_service: bool = False, in_place: bool = False) -> Endpoint:
+    """An endpoint over a graph source: a snapshot in memory, or a store in place (read-only with
+    ``in_place``, for writing with ``allow_update``)."""
+    from .store import hold_reader_lock, is_store, load_snapshot, open_store, query_store
 
     if max_rows < 1 or timeout <= 0:
         raise KgError("--max-rows and --timeout must be positive")
     options = {"timeout": timeout, "max_rows": max_rows, "allow_update": allow_update,
                "allow_service": allow_service, "description": str(source)}
+    if in_place:
+        if allow_update:
+            raise KgError("--in-place and --allow-update do not go together: with --allow-update a store is "
+                          "already served in place")
+        if not is_store(source):
+            raise KgError(f"--in-place serves a store folder; {source} is not one (a file is always loaded)")
+        hold_reader_lock(source)  # before opening: a writer that starts later sees it and refuses
+        return Endpoint(query_store(source), **options)
     if allow_update and is_store(source):
         store = open_store(source)  # its default graph is the union of the document graphs
         return Endpoint(store, **options)

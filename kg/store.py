@@ -196,7 +196,8 @@ def open_store(path: str | Path, *, read_only: bool = False) -> ox.Store:
     if not read_only and _readers(path):  # checked with the write lock held, so no reader can slip in
         pid = _readers(path)[0]
         del store
-        raise KgError(f"the store {path} is being read in place by process {pid} (a running `kg query`?); "
+        raise KgError(f"the store {path} is being read in place by process {pid} (a running `kg query` or "
+                      "`kg serve --in-place`?); "
                       "wait for it or stop it, then try again")
     if not read_only and not has_union(store):
         log.info("adding the union default graph to the store %s (written by an earlier kg)", path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -351,3 +352,34 @@ def test_kg_serve_command(store_dir):
         process.send_signal(2)
         process.wait(timeout=10)
     assert "Stopped." in process.stdout.read()
+
+
+def test_in_place_serves_a_store_where_it_lies_and_keeps_writers_out(tmp_path):
+    store_dir = write_store(tmp_path / "store")
+    endpoint = open_endpoint(store_dir, in_place=True)
+    server, base = start(endpoint)
+    try:
+        status, _, body = get(base, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        assert status == 200
+        assert int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) == len(sample_graph())
+        status, _, body = get(base, "SELECT ?g WHERE { GRAPH ?g { ?d a kg:Document } }")
+        assert len(json.loads(body)["results"]["bindings"]) == 2
+        writer = subprocess.run([sys.executable, "-m", "kg.cli", "remove", "seed-1", "--store", str(store_dir)],
+                                capture_output=True, text=True, timeout=120)
+        assert writer.returncode == 1
+        assert f"is being read in place by process {os.getpid()}" in writer.stderr
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"in_place": True, "allow_update": True}, "do not go together"),
+    ({"in_place": True}, "serves a store folder"),
+])
+def test_in_place_refuses_what_it_cannot_do(tmp_path, kwargs, message):
+    source = write_store(tmp_path / "store") if "allow_update" in kwargs else tmp_path / "g.ttl"
+    if not source.exists():
+        sample_graph().serialize(source, format="turtle")
+    with pytest.raises(KgError, match=message):
+        open_endpoint(source, **kwargs)

@@ -24,25 +24,29 @@ _LOCAL = ("127.0.0.1", "localhost", "::1")
 @click.option("--allow-update", is_flag=True,
               help="Accept SPARQL UPDATE (else 403). A store is then written in place; a file is only "
                    "changed in memory.")
+@click.option("--in-place", is_flag=True,
+              help="Serve a store where it lies, read-only, instead of loading it into memory: it starts at "
+                   "once and memory stays flat; kg build and kg remove into it are refused while it runs.")
 @click.option("--allow-service", is_flag=True,
               help="Run SERVICE clauses, which query other endpoints over the network (else 403).")
 @click.option("-q", "--quiet", is_flag=True, help="Do not log requests.")
 @friendly_errors
 def serve(graph_path: Path, host: str, port: int, timeout: float, max_rows: int, allow_update: bool,
-          allow_service: bool, quiet: bool) -> None:
+          allow_service: bool, in_place: bool, quiet: bool) -> None:
     """Serve GRAPH (a graph file, build folder or store) as a SPARQL 1.1 endpoint at /sparql.
 
     GET ?query= or POST (form, application/sparql-query); results as SPARQL JSON, XML, CSV or TSV,
     graphs as Turtle, N-Triples, JSON-LD or RDF/XML, chosen by the Accept header or a format=
-    parameter. The data is loaded into memory at start (the default graph is the union of the
-    document graphs). LOAD is refused (403), as are updates without --allow-update and SERVICE
-    without --allow-service; so are queries nesting brackets more than 32 deep (400).
+    parameter. The data is loaded into memory at start, or with --in-place a store is read where it
+    lies (the default graph is the union of the document graphs). LOAD is refused (403), as are
+    updates without --allow-update and SERVICE without --allow-service; so are queries nesting
+    brackets more than 32 deep (400).
     Open http://HOST:PORT/ for a query page that works offline.
     """
     from ..serve import make_server, open_endpoint
 
     endpoint = open_endpoint(graph_path, timeout=timeout, max_rows=max_rows, allow_update=allow_update,
-                             allow_service=allow_service)
+                             allow_service=allow_service, in_place=in_place)
     server = make_server(endpoint, host=host, port=port)
     bound_host, bound_port = server.server_address[:2]
     url = f"http://{bound_host}:{bound_port}"
@@ -51,7 +55,7 @@ def serve(graph_path: Path, host: str, port: int, timeout: float, max_rows: int,
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
         logging.getLogger("kg.serve").addHandler(handler)
         logging.getLogger("kg.serve").setLevel(logging.INFO)
-    mode = "read-write" if allow_update else "read-only"
+    mode = "read-write" if allow_update else "read-only, in place" if in_place else "read-only"
     click.echo(f"Serving {graph_path} ({len(endpoint.store)} quads, {mode}) at {url}/sparql; "
                f"query page at {url}/. Ctrl+C stops.")
     if bound_host not in _LOCAL:
