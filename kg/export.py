@@ -128,7 +128,7 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
 def export(source: str | Path, out: str | Path, *, format: str = "turtle") -> Export:
     """Write the graph source ``source`` (file, build folder or store) to ``out`` in a named format."""
     from .query import QUERY_PREFIXES
-    from .store import _resolve, has_union, is_store, load_any, open_store, source_quads
+    from .store import fill_union, has_union, is_store, load_any, open_store, resolve_source, source_quads, union_size
 
     if format not in EXPORT_FORMATS:
         raise KgError(f"unknown export format {format!r}; choose one of {', '.join(EXPORT_FORMATS)}")
@@ -139,7 +139,7 @@ def export(source: str | Path, out: str | Path, *, format: str = "turtle") -> Ex
         atomic_write(out, lambda tmp: nx.write_graphml(network, str(tmp), encoding="utf-8"))
         return Export(out, format, network.number_of_edges(), network.number_of_nodes())
     prefixes = _turtle_prefixes(QUERY_PREFIXES)
-    resolved = _resolve(source)
+    resolved = resolve_source(source)
     store = open_store(resolved, read_only=True) if is_store(resolved) else None
     if store is not None and has_union(store):
         own_default = False  # a kg store: its default graph is the union of the document graphs
@@ -151,10 +151,10 @@ def export(source: str | Path, out: str | Path, *, format: str = "turtle") -> Ex
         store.extend(quads)
         own_default = any(isinstance(q.graph_name, ox.DefaultGraph) for q in quads)
         if not named and not own_default:
-            store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+            fill_union(store)
     if not named:
         default = ox.DefaultGraph()
-        n = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))[0].value)
+        n = union_size(store)
         atomic_write(out, lambda tmp: store.dump(str(tmp), format=rdf_format, from_graph=default,
                                                  prefixes=prefixes if format == "turtle" else None))
         return Export(out, format, n, 0)

@@ -26,7 +26,7 @@ from .extractors.base import TEXT_KEY
 from .model import Document, Entity, Extraction
 from .nlp import load_pipeline, prepare_text
 from .resolve import resolve
-from .workers import WorkerPool
+from .workers import EXTRACTION_KEY, WorkerPool
 
 #: Documents longer than this many characters are read in paragraph-aligned parts; the parser's memory
 #: grows with the length of what it reads, and spaCy refuses texts over ``nlp.max_length``.
@@ -36,8 +36,6 @@ CHUNK_CHARS = 100_000
 #: them out (bounds memory when a few changed documents sit among many unchanged ones).
 MAX_WAITING = 512
 
-#: Where ``kg_resolve`` leaves the encoded extraction (see ``kg.cache.encode_extraction``).
-EXTRACTION_KEY = "kg_extraction"
 
 
 class PartContext(NamedTuple):
@@ -150,10 +148,10 @@ def extract(documents: Iterable[Document], *, nlp: Language | None = None, batch
                 yield hit
             if first is None:
                 return
-            yield from _parse(chain([first], source), nlp, batch_size=batch_size, pool=pool, cache=cache)
+            yield from _parse(chain([first], source), batch_size=batch_size, pool=pool, cache=cache)
 
 
-def _parse(documents: Iterator[Document], nlp: Language, *, batch_size: int, pool: WorkerPool,
+def _parse(documents: Iterator[Document], *, batch_size: int, pool: WorkerPool,
            cache: ExtractionCache | None) -> Iterator[Extraction]:
     """Parse ``documents`` (the first is known not to be cached) until they run out or too many cached
     ones wait behind a parse; yields every extraction of the documents it took, in order."""
@@ -178,12 +176,7 @@ def _parse(documents: Iterator[Document], nlp: Language, *, batch_size: int, poo
             for offset, part in parts:
                 yield prepare_text(part), PartContext(document.id, document.date, offset)
 
-    if pool.n_process > 1:
-        outputs = pool.pipe(texts(), batch_size=batch_size)
-    else:
-        docs = nlp.pipe(texts(), as_tuples=True, batch_size=batch_size, component_cfg={"kg_resolve": {"slim": True}})
-        outputs = ((part, doc.user_data[EXTRACTION_KEY]) for doc, part in docs)
-    for part, data in outputs:
+    for part, data in pool.pipe(texts(), batch_size=batch_size):
         entry = parsing[0]
         entry.pieces.append((part.offset, data))
         if len(entry.pieces) == entry.n_parts:

@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 __all__ = [
     "document_graphs",
     "drop_update",
+    "fill_union",
     "from_oxigraph",
     "graph_name",
     "has_union",
@@ -45,10 +46,12 @@ __all__ = [
     "remove_document",
     "replace_document",
     "replace_update",
+    "resolve_source",
     "source_quads",
     "store_size",
     "store_to_rdflib",
     "to_oxigraph",
+    "union_size",
     "with_union",
 ]
 
@@ -201,12 +204,18 @@ def open_store(path: str | Path, *, read_only: bool = False) -> ox.Store:
                       "wait for it or stop it, then try again")
     if not read_only and not has_union(store):
         log.info("adding the union default graph to the store %s (written by an earlier kg)", path)
-        store.update(_FILL_UNION)
+        fill_union(store)
     return store
 
 
-#: Fills the default graph with the union of the named graphs.
-_FILL_UNION = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+def fill_union(store: ox.Store) -> None:
+    """Add every triple of the store's named graphs to its default graph."""
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+
+def union_size(store: ox.Store) -> int:
+    """Triples in the store's default graph (in a kg store, the union of the document graphs)."""
+    return int(next(iter(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))[0].value)
 
 
 def has_union(store: ox.Store) -> bool:
@@ -219,7 +228,7 @@ def has_union(store: ox.Store) -> bool:
 
 def store_size(store: ox.Store) -> tuple[int, int]:
     """Quads in the store's document graphs, and triples in its default graph (their union)."""
-    union = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))[0].value)
+    union = union_size(store)
     return len(store) - union, union
 
 
@@ -284,7 +293,7 @@ def document_graphs(store: ox.Store) -> list[str]:
 
 # --- any graph source ----------------------------------------------------------------------------------
 
-def _resolve(path: str | Path) -> Path:
+def resolve_source(path: str | Path) -> Path:
     """The file or store folder a source path means; a build folder means its graph.ttl."""
     path = Path(path)
     if not path.exists():
@@ -309,7 +318,7 @@ def _parse_rdflib(path: Path, into: Graph) -> Graph:
 
 def source_quads(path: str | Path) -> list[ox.Quad]:
     """Every quad of a graph source as it is stored: document graphs of a store or of a TriG/N-Quads file."""
-    path = _resolve(path)
+    path = resolve_source(path)
     if is_store(path):
         # One dump and a parse in Rust are faster than decoding quad by quad from the store; the
         # default graph is the union of the document graphs, not a graph of its own
@@ -339,7 +348,7 @@ def load_snapshot(path: str | Path) -> ox.Store:
     The default graph holds each triple once even when several document graphs hold it, so counts
     are those of the merged graph (Oxigraph 0.5's own union default graph counts a triple per graph).
     """
-    resolved = _resolve(path)
+    resolved = resolve_source(path)
     snapshot = ox.Store()
     if is_store(resolved):
         snapshot.load(open_store(resolved, read_only=True).dump(format=ox.RdfFormat.N_QUADS),
@@ -347,14 +356,14 @@ def load_snapshot(path: str | Path) -> ox.Store:
     else:
         snapshot.extend(source_quads(resolved))
     if not is_store(resolved) or not has_union(snapshot):  # a file's default graph may hold triples of its own
-        snapshot.update(_FILL_UNION)
+        fill_union(snapshot)
     return snapshot
 
 
 def query_store(path: str | Path) -> ox.Store:
     """A store to run queries on: a store folder opened read-only in place when its default graph is
     the union (no load: answers start at once, memory stays flat), else an in-memory ``load_snapshot``."""
-    resolved = _resolve(path)
+    resolved = resolve_source(path)
     if is_store(resolved):
         store = open_store(resolved, read_only=True)
         if has_union(store):
@@ -376,7 +385,7 @@ def store_to_rdflib(path: str | Path) -> Dataset:
 
 def load_any(path: str | Path) -> Graph:
     """One rdflib graph of any source: a store's or a TriG file's named graphs merged into one."""
-    resolved = _resolve(path)
+    resolved = resolve_source(path)
     g = new_graph()
     if is_store(resolved):
         store = open_store(resolved, read_only=True)

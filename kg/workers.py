@@ -15,6 +15,7 @@ raises in a worker is reported as a ``WorkerError`` in its place in the order; a
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import traceback
 from collections import deque
@@ -26,10 +27,10 @@ from typing import Any
 
 from spacy.language import Language
 
-#: Keyword arguments of the components inside a worker: ``kg_resolve`` keeps only the extraction.
+#: Where ``kg_resolve`` leaves the encoded extraction (see ``kg.cache.encode_extraction``).
+EXTRACTION_KEY = "kg_extraction"
+#: Keyword arguments of the components when kg parses: ``kg_resolve`` keeps only the extraction.
 _COMPONENT_CFG = {"kg_resolve": {"slim": True}}
-#: Where ``kg_resolve`` leaves the encoded extraction (kept equal to ``kg.pipeline.EXTRACTION_KEY``).
-_EXTRACTION_KEY = "kg_extraction"
 
 _nlp: Language | None = None  # the pipeline of this worker process
 _inherited: Language | None = None  # set just before forking, so forked workers find it without pickling
@@ -43,7 +44,7 @@ class WorkerError(Exception):
         self.context = context
 
 
-def _start(nlp: Language | None) -> None:
+def _init_worker(nlp: Language | None) -> None:
     global _nlp
     _nlp = nlp if nlp is not None else _inherited
 
@@ -54,7 +55,7 @@ def _extract_batch(batch: list[tuple[str, Any]], batch_size: int) -> list[tuple[
     assert _nlp is not None
     try:
         docs = _nlp.pipe(batch, as_tuples=True, batch_size=batch_size, component_cfg=_COMPONENT_CFG)
-        return [(context, doc.user_data[_EXTRACTION_KEY], None) for doc, context in docs]
+        return [(context, doc.user_data[EXTRACTION_KEY], None) for doc, context in docs]
     except Exception:
         if len(batch) == 1:
             return [(batch[0][1], None, traceback.format_exc(limit=-3))]
@@ -67,7 +68,8 @@ def _extract_batch(batch: list[tuple[str, Any]], batch_size: int) -> list[tuple[
 class WorkerPool:
     """``n_process`` worker processes holding ``nlp``, started at the first ``pipe`` and kept until
     ``close`` (one pool serves every stretch of documents to parse in a build, however many cached
-    documents lie between them)."""
+    documents lie between them). With ``n_process`` 1 there are no workers: ``pipe`` parses in this
+    process, and a document's error is raised as it is."""
 
     def __init__(self, nlp: Language, n_process: int) -> None:
         self.nlp = nlp
@@ -81,7 +83,7 @@ class WorkerPool:
             _inherited = self.nlp if forking else None
             try:
                 self._pool = ProcessPoolExecutor(self.n_process, mp_context=mp.get_context("fork" if forking else None),
-                                                 initializer=_start, initargs=(None if forking else self.nlp,))
+                                                 initializer=_init_worker, initargs=(None if forking else self.nlp,))
                 self._pool.submit(int).result()  # the workers are forked now, while _inherited is set
             finally:
                 _inherited = None
@@ -91,6 +93,11 @@ class WorkerPool:
         """``(context, encoded extraction)`` for each ``(text, context)`` of ``items``, in order. Raises
         ``WorkerError`` where a document failed (after yielding every document before it) or when a
         worker died."""
+        if self.n_process == 1:
+            docs = self.nlp.pipe(items, as_tuples=True, batch_size=batch_size, component_cfg=_COMPONENT_CFG)
+            for doc, context in docs:
+                yield context, doc.user_data[EXTRACTION_KEY]
+            return
         source = iter(items)
         pending: deque[Future] = deque()
         try:
@@ -111,14 +118,10 @@ class WorkerPool:
             self.close()
             raise WorkerError(f"a worker process died ({e}); run with --jobs 1 to see which document") from e
         finally:
-            for future in pending:
-                future.cancel()
-            for future in pending:  # let the workers finish what they hold before the next stretch
-                if not future.cancelled():
-                    try:
+            for future in pending:  # a batch a worker already holds finishes before the next stretch
+                if not future.cancel():
+                    with contextlib.suppress(Exception):  # the run is over or already failing
                         future.result()
-                    except Exception:  # noqa: BLE001 - the run is over or already failing
-                        pass
 
     def close(self) -> None:
         """Stop the workers."""
@@ -132,9 +135,3 @@ class WorkerPool:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-
-def pipe_parallel(nlp: Language, items: Iterable[tuple[str, Any]], *, n_process: int,
-                  batch_size: int = 32) -> Iterator[tuple[Any, dict]]:
-    """``WorkerPool.pipe`` on a pool of its own, closed when the items run out."""
-    with WorkerPool(nlp, n_process) as pool:
-        yield from pool.pipe(items, batch_size=batch_size)

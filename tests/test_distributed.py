@@ -6,6 +6,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT, SHARED
+from test_store import union_is_exact
 
 DEV_DOCS = SHARED / "eval" / "dev" / "docs.jsonl"
 
@@ -72,14 +73,7 @@ def test_a_changed_document_replaces_only_its_graph(local, tmp_path):
     name = ox.NamedNode(f"https://w3id.org/kgnews/doc/{extractions[0].document.id}")
     others = {q for q in quads if q.graph_name not in (name, ox.DefaultGraph())}
     assert others <= set(store) and set(store) != quads
-    assert _union_is_exact(store)
-
-
-def _union_is_exact(store: ox.Store) -> bool:
-    """Whether the store's default graph is exactly the union of its document graphs."""
-    default = {(q.subject, q.predicate, q.object) for q in store if isinstance(q.graph_name, ox.DefaultGraph)}
-    named = {(q.subject, q.predicate, q.object) for q in store if not isinstance(q.graph_name, ox.DefaultGraph)}
-    return bool(default) and default == named
+    assert union_is_exact(store)
 
 
 def test_shards_load_into_the_same_store(local, tmp_path):
@@ -96,7 +90,7 @@ def test_shards_load_into_the_same_store(local, tmp_path):
         shard = write_shard(tmp_path / f"part-{i}.nq", part)
         load_shard(store, shard, [ex.document.id for ex in part])
     assert set(store) == quads  # the stale triples left the union with their graphs
-    assert _union_is_exact(store)
+    assert union_is_exact(store)
 
 
 def test_dask_build_equals_the_local_build(local, client, tmp_path):

@@ -43,7 +43,7 @@ def test_workers_send_back_extractions_not_docs_and_stream_in_order(nlp, documen
     """kg's worker pool: the texts go out, encoded extractions come back, in input order, and no more
     batches are handed out than two per worker ahead of what the caller has taken."""
     from kg.pipeline import PartContext
-    from kg.workers import pipe_parallel
+    from kg.workers import WorkerPool
 
     taken = 0
 
@@ -53,11 +53,12 @@ def test_workers_send_back_extractions_not_docs_and_stream_in_order(nlp, documen
             taken += 1
             yield d.text, PartContext(d.id, d.date)
 
-    out = pipe_parallel(nlp, items(), n_process=2, batch_size=2)
-    context, data = next(out)
-    assert context.doc_id == documents[0].id and isinstance(data, dict) and set(data) >= {"entities", "facts"}
-    assert taken <= 2 * 2 * 2 + 2  # streamed, not read ahead
-    rest = list(out)
+    with WorkerPool(nlp, 2) as pool:
+        out = pool.pipe(items(), batch_size=2)
+        context, data = next(out)
+        assert context.doc_id == documents[0].id and isinstance(data, dict) and set(data) >= {"entities", "facts"}
+        assert taken <= 2 * 2 * 2 + 2  # streamed, not read ahead
+        rest = list(out)
     assert [c.doc_id for c, _ in rest] == [d.id for d in documents[1:]]
 
 

@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from test_serve import get, request
 from test_store import sample_graph
 
 import kg.serve
@@ -50,19 +51,6 @@ def url(graph_file):
     yield base
     server.shutdown()
     server.server_close()
-
-
-def request(url: str, *, data: bytes | None = None, headers: dict | None = None):
-    req = urllib.request.Request(url, data=data, headers=headers or {})
-    try:
-        with urllib.request.urlopen(req, timeout=30) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.headers, e.read()
-
-
-def get(base: str, query: str, **params: str):
-    return request(f"{base}/sparql?" + urllib.parse.urlencode({"query": query, **params}))
 
 
 class Listener:

@@ -174,6 +174,13 @@ def _union_of_graphs(store: ox.Store) -> set[ox.Triple]:
             if not isinstance(q.graph_name, ox.DefaultGraph)}
 
 
+def union_is_exact(store: ox.Store) -> bool:
+    """Whether the store's default graph is exactly, and not emptily, the union of its document graphs
+    (shared with the distributed and crash tests)."""
+    default = _default_graph(store)
+    return bool(default) and default == _union_of_graphs(store)
+
+
 def test_the_default_graph_is_the_union_of_the_document_graphs_each_triple_once(store_dir):
     store = open_store(store_dir, read_only=True)
     assert has_union(store)

@@ -32,8 +32,10 @@ from .base import (
     date_attrs,
     ensure_extensions,
     fact_status,
+    governing_verb,
     left_parties,
     mention_index,
+    modal,
     owner_party,
     party_key,
     phrase_parties,
@@ -59,13 +61,6 @@ _NOT_A_PACT = {"big", "raw", "square"}
 _QUANTITY = {"great", "good"}
 _NAME_CUT_PREPS = {"with", "between", "among", "in", "after", "since", "from", "at", "by", "during",
                    "following"}
-
-
-def _governing_verb(token: Token) -> Token | None:
-    for a in token.ancestors:
-        if a.pos_ in ("VERB", "AUX"):
-            return a
-    return None
 
 
 def _is_trigger_noun(token: Token, index: dict[int, Span]) -> bool:
@@ -135,7 +130,7 @@ def _from_noun(token: Token, index: dict[int, Span]) -> tuple[list[Span], float]
     front = left_parties(token, index)
     between = prep_parties(token, index, ("between", "among"))
     withs = prep_parties(token, index, ("with",))
-    verb = _governing_verb(token)
+    verb = governing_verb(token)
     if front and not withs and verb is not None and token.head == verb:
         withs = prep_parties(verb, index, ("with",))  # "broke its fisheries accord with South Korea"
     if len(front) >= 2 or len(between) >= 2 or front and withs:
@@ -198,7 +193,7 @@ def find_agreements(doc: Doc) -> Doc:
     for token in tokens_with(doc, _NOUNS | {"agree"}):
         if _is_trigger_noun(token, index):
             parties, confidence = _from_noun(token, index)
-            verb = _governing_verb(token)
+            verb = governing_verb(token)
             status = fact_status(verb, trigger=token)
             name = _name(token)
             heads = [token] + ([verb] if verb is not None else [])
@@ -217,6 +212,5 @@ def find_agreements(doc: Doc) -> Doc:
         if place is not None:
             args.append(("place", place))
         add_fact(doc, RawFact(relation="agreement", args=args, sent=token.sent, extractor=NAME,
-                              attrs=attrs, status=status or "Asserted",
-                              confidence=confidence if status is None else round(confidence * 0.8, 3)))
+                              attrs=attrs, **modal(status, confidence)))
     return doc

@@ -315,6 +315,25 @@ def _plan_or_threat(chain: list[Token]) -> str | None:
     return None
 
 
+def governing_verb(token: Token) -> Token | None:
+    """The nearest verb (or auxiliary) above ``token`` in the parse."""
+    for a in token.ancestors:
+        if a.pos_ in ("VERB", "AUX"):
+            return a
+    return None
+
+
+#: A fact stated as planned or threatened (a ``fact_status``) keeps this share of its confidence.
+MODAL_SHARE = 0.8
+
+
+def modal(status: str | None, confidence: float) -> dict[str, object]:
+    """``RawFact``'s status and confidence for a fact whose ``fact_status`` is ``status``: asserted at
+    its confidence, or planned/threatened at ``MODAL_SHARE`` of it."""
+    return {"status": status or "Asserted",
+            "confidence": confidence if status is None else round(confidence * MODAL_SHARE, 3)}
+
+
 def fact_status(verb: Token | None, *, trigger: Token | None = None) -> str | None:
     """``modality`` for a fact read from ``verb`` and/or a trigger noun, with three refinements.
 

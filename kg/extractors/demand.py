@@ -34,6 +34,7 @@ from .base import (
     fact_status,
     left_parties,
     mention_index,
+    modal,
     noun_party,
     owner_party,
     party_key,
@@ -224,8 +225,8 @@ def _emit(doc: Doc, verb: Token, actor: Span, addressee: Span, demand: str, conf
         return  # an official asking his own country is no demand between parties
     attrs: list[tuple[str, object]] = [("demand", demand)] if demand else []
     add_fact(doc, RawFact(relation="urges", args=[("actor", actor), ("addressee", addressee)],
-                          sent=verb.sent, extractor=NAME, attrs=attrs, status=status or "Asserted",
-                          confidence=confidence if status is None else round(confidence * 0.8, 3)))
+                          sent=verb.sent, extractor=NAME, attrs=attrs,
+                          **modal(status, confidence)))
 
 
 def _from_verb(doc: Doc, verb: Token, index: dict[int, Span]) -> None:

@@ -32,9 +32,11 @@ from .base import (
     date_attrs,
     ensure_extensions,
     fact_status,
+    governing_verb,
     is_official,
     left_parties,
     mention_index,
+    modal,
     noun_party,
     owner_party,
     party_key,
@@ -65,13 +67,6 @@ _HOLD_VERBS = {"hold", "have", "conduct", "begin", "start", "resume", "open", "l
 _NOT_PARTIES = {"NewsOrganization"}
 #: Prepositions that set a clause beside talks ("agreed … after talks", "met during the summit").
 _AROUND = {"after", "following", "during", "at", "in", "before"}
-
-
-def _governing_verb(token: Token) -> Token | None:
-    for a in token.ancestors:
-        if a.pos_ in ("VERB", "AUX"):
-            return a
-    return None
 
 
 def _is_trigger_noun(token: Token, index: dict[int, Span]) -> bool:
@@ -135,7 +130,7 @@ def _from_noun(token: Token, index: dict[int, Span]) -> tuple[list[Span], float]
         return unique_parties(front + between + withs), 0.8
     if between:
         return [], 0.0  # "between mining companies and the union": the other side is no party
-    verb = _governing_verb(token)
+    verb = governing_verb(token)
     single: list[Span] = []
     if not withs and verb is not None and verb.lemma_.lower() in _HOLD_VERBS:
         subjects = _usable(subject_parties(verb, index))
@@ -208,7 +203,7 @@ def find_negotiations(doc: Doc) -> Doc:
     for token in tokens_with(doc, _NOUNS | _VERBS):
         if _is_trigger_noun(token, index):
             parties, confidence = _from_noun(token, index)
-            verb = _governing_verb(token)
+            verb = governing_verb(token)
             status = fact_status(verb, trigger=token)
             heads = [token] + ([verb] if verb is not None else [])
         elif token.pos_ == "VERB" and token.lemma_.lower() in _VERBS:
@@ -231,6 +226,5 @@ def find_negotiations(doc: Doc) -> Doc:
         if place is not None:
             args.append(("place", place))
         add_fact(doc, RawFact(relation="negotiation", args=args, sent=token.sent, extractor=NAME,
-                              attrs=attrs, status=status or "Asserted",
-                              confidence=confidence if status is None else round(confidence * 0.8, 3)))
+                              attrs=attrs, **modal(status, confidence)))
     return doc

@@ -32,8 +32,10 @@ from .base import (
     coarse,
     ensure_extensions,
     fact_status,
+    governing_verb,
     left_parties,
     mention_index,
+    modal,
     noun_party,
     owner_party,
     party_key,
@@ -91,13 +93,6 @@ _TARGET_PREPS = ("on", "against", "to", "for", "from", "targeting", "of")
 #: Words in front of a measure that say when or whether, not what ("pending sanctions").
 _NOT_MEASURE = {"pending", "possible", "proposed", "planned", "threatened", "potential", "looming", "current",
                 "existing", "such"}
-
-
-def _governing_verb(token: Token) -> Token | None:
-    for a in token.ancestors:
-        if a.pos_ in ("VERB", "AUX"):
-            return a
-    return None
 
 
 def _imposer(span: Span | None) -> Span | None:
@@ -201,8 +196,7 @@ def _emit(doc: Doc, sent: Span, imposer: Span, target: Span, measure: str, statu
         return
     add_fact(doc, RawFact(relation="restriction", args=[("imposedBy", imposer), ("target", target)],
                           sent=sent, extractor=NAME, attrs=[("measure", measure)] if measure else [],
-                          status=status or "Asserted",
-                          confidence=confidence if status is None else round(confidence * 0.8, 3)))
+                          **modal(status, confidence)))
 
 
 def _verb_imposer(verb: Token, index: dict[int, Span]) -> tuple[Span | None, float]:
@@ -274,7 +268,7 @@ def _is_trigger_noun(token: Token, index: dict[int, Span]) -> bool:
 
 
 def _from_noun(doc: Doc, noun: Token, index: dict[int, Span]) -> None:
-    verb = _governing_verb(noun)
+    verb = governing_verb(noun)
     lemma = verb.lemma_.lower() if verb is not None else ""
     if lemma in _ENDING and noun.dep_ in ("dobj", "nsubjpass"):
         return  # "lifted the sanctions", "sanctions … should be lifted"
