@@ -26,8 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .base import (
-    RawFact,
-    add_fact,
+    add_participants_fact,
     counterpart_pair,
     date_attrs,
     ensure_extensions,
@@ -35,11 +34,9 @@ from .base import (
     governing_verb,
     left_parties,
     mention_index,
-    modal,
     owner_party,
     party_key,
     phrase_parties,
-    place_of,
     prep_parties,
     subject_parties,
     tokens_with,
@@ -207,10 +204,5 @@ def find_agreements(doc: Doc) -> Doc:
             continue
         attrs: list[tuple[str, object]] = [("agreementName", name)] if name else []
         attrs += date_attrs(token.sent, ref)
-        args = [("participant", p) for p in parties]
-        place = place_of(heads, index, parties)
-        if place is not None:
-            args.append(("place", place))
-        add_fact(doc, RawFact(relation="agreement", args=args, sent=token.sent, extractor=NAME,
-                              attrs=attrs, **modal(status, confidence)))
+        add_participants_fact(doc, "agreement", NAME, token, parties, heads, index, attrs, status, confidence)
     return doc

@@ -715,6 +715,19 @@ def place_of(heads: list[Token], index: dict[int, Span], parties: list[Span]) ->
     return None
 
 
+def add_participants_fact(doc: Doc, relation: str, extractor: str, trigger: Token, parties: list[Span],
+                          heads: list[Token], index: dict[int, Span], attrs: list[tuple[str, object]],
+                          status: str | None, confidence: float) -> None:
+    """Add a fact among ``parties`` (agreement, negotiation) read at ``trigger``, with the place that one
+    of ``heads`` names (``place_of``) and the status and confidence of ``modal``."""
+    args: list[tuple[str, Span]] = [("participant", p) for p in parties]
+    place = place_of(heads, index, parties)
+    if place is not None:
+        args.append(("place", place))
+    add_fact(doc, RawFact(relation=relation, args=args, sent=trigger.sent, extractor=extractor, attrs=attrs,
+                          **modal(status, confidence)))
+
+
 def counterpart_pair(party: Span, *, least: int = 2) -> list[Span]:
     """The party (a person as the country they act for) and the document's other main country, when
     the party is one of the document's two main countries (each named ``least`` times); else []."""

@@ -24,9 +24,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .base import (
-    RawFact,
     acting_country,
-    add_fact,
+    add_participants_fact,
     coarse,
     counterpart_pair,
     date_attrs,
@@ -36,11 +35,9 @@ from .base import (
     is_official,
     left_parties,
     mention_index,
-    modal,
     noun_party,
     owner_party,
     party_key,
-    place_of,
     prep_parties,
     subject_parties,
     tokens_with,
@@ -221,10 +218,5 @@ def find_negotiations(doc: Doc) -> Doc:
         if topic:
             attrs.append(("topic", topic))
         attrs += date_attrs(token.sent, ref)
-        args = [("participant", p) for p in parties]
-        place = place_of(heads, index, parties)
-        if place is not None:
-            args.append(("place", place))
-        add_fact(doc, RawFact(relation="negotiation", args=args, sent=token.sent, extractor=NAME,
-                              attrs=attrs, **modal(status, confidence)))
+        add_participants_fact(doc, "negotiation", NAME, token, parties, heads, index, attrs, status, confidence)
     return doc
