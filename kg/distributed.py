@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 
 #: Shard files are named ``part-NNNNNN.nq``; ``kg build`` clears the folder's old ones first.
 SHARD_PATTERN = "part-*.nq"
+#: Each shard's union triples lie beside it in ``part-NNNNNN.union.nt`` (not matched by ``SHARD_PATTERN``).
+UNION_SUFFIX = ".union.nt"
 #: Name of the shard folder kept inside an output or store folder.
 SHARDS_DIRNAME = ".kg-shards"
 
@@ -130,21 +132,40 @@ class StoreWriter:
 
 # --- shards --------------------------------------------------------------------------------------------
 
+def union_path(shard: str | Path) -> Path:
+    """The file beside a shard that holds the triples of its graphs once each: ``part-N.nq`` → ``part-N.union.nt``."""
+    shard = Path(shard)
+    return shard.with_name(shard.stem + UNION_SUFFIX)
+
+
 def write_shard(path: str | Path, extractions: Iterable[Extraction]) -> Path:
-    """Write the named graphs of ``extractions`` into one N-Quads file, atomically."""
+    """Write the named graphs of ``extractions`` into one N-Quads file, atomically, and their triples, each
+    once, into the N-Triples file ``union_path(path)`` beside it (the shard's share of the store's union
+    default graph, so that the store loads both in one bulk write without parsing either in Python)."""
     quads = [q for ex in extractions for q in document_quads(ex)]
+    union = dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+    atomic_write(union_path(path), lambda tmp: ox.serialize(union, str(tmp), ox.RdfFormat.N_TRIPLES))
     return atomic_write(path, lambda tmp: ox.serialize(quads, str(tmp), ox.RdfFormat.N_QUADS))
 
 
 def load_shard(store: ox.Store, path: str | Path, doc_ids: Iterable[str]) -> None:
     """Replace the graphs of documents ``doc_ids`` (ids or document IRIs) in ``store`` with those of the
     shard at ``path``, and add their triples to the store's default graph (the union of the document
-    graphs)."""
+    graphs).
+
+    The shard and its union file (``write_shard`` writes both) go to Oxigraph's bulk loader as one
+    N-Quads stream: N-Triples lines are N-Quads lines of the default graph. A shard without a union file
+    (written by hand, or by an earlier kg) is parsed here and its union's copies derived from it.
+    """
     names = [graph_name(doc_id) for doc_id in doc_ids]
     for name in names:
         if store.contains_named_graph(name):
             store.update(drop_update(name))
+    union = union_path(path)
     try:
+        if union.exists():
+            store.bulk_load(input=Path(path).read_bytes() + b"\n" + union.read_bytes(), format=ox.RdfFormat.N_QUADS)
+            return
         quads = list(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
     except (OSError, SyntaxError) as e:
         raise KgError(f"cannot load the shard {path} ({e}); with a remote cluster, --shards must be a folder "
@@ -156,6 +177,7 @@ def clear_shards(folder: Path) -> None:
     """Remove the shards an earlier build left in ``folder``."""
     for old in folder.glob(SHARD_PATTERN):
         old.unlink()
+        union_path(old).unlink(missing_ok=True)
 
 
 # --- Dask ----------------------------------------------------------------------------------------------

@@ -93,6 +93,31 @@ def test_shards_load_into_the_same_store(local, tmp_path):
     assert union_is_exact(store)
 
 
+def test_a_shard_carries_its_union_and_loads_without_it_too(local, tmp_path):
+    from kg.distributed import SHARD_PATTERN, clear_shards, load_shard, union_path, write_shard
+
+    _, extractions, quads = local
+    shard = write_shard(tmp_path / "part-000001.nq", extractions)
+    named = set(ox.parse(path=str(shard), format=ox.RdfFormat.N_QUADS))
+    union = list(ox.parse(path=str(union_path(shard)), format=ox.RdfFormat.N_TRIPLES))
+    assert union_path(shard).name == "part-000001.union.nt"
+    assert len(union) == len(set(union)) == len({(q.subject, q.predicate, q.object) for q in named})
+    assert [p.name for p in tmp_path.glob(SHARD_PATTERN)] == ["part-000001.nq"]  # other stores load *.nq alone
+
+    ids = [ex.document.id for ex in extractions]
+    with_file = ox.Store(str(tmp_path / "a"))
+    load_shard(with_file, shard, ids)
+    union_path(shard).rename(tmp_path / "kept.nt")  # a shard from an earlier kg, or written by hand
+    without = ox.Store(str(tmp_path / "b"))
+    load_shard(without, shard, ids)
+    assert set(with_file) == set(without) == quads
+    assert union_is_exact(with_file)
+
+    (tmp_path / "kept.nt").rename(union_path(shard))
+    clear_shards(tmp_path)
+    assert not list(tmp_path.glob("part-*"))
+
+
 def test_dask_build_equals_the_local_build(local, client, tmp_path):
     from kg.cache import ExtractionCache
     from kg.distributed import ShardStats, build_with_dask
