@@ -179,9 +179,12 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: b
     from .distributed import SHARDS_DIRNAME, ShardStats, StoreWriter, build_with_dask, clear_shards, dask_client
 
     store = None
+    fresh_views: set[str] = set()
     if store_dir is not None:  # opened first, so a store in use fails before the model loads
-        from .store import open_store
+        from .store import is_store, open_store
+        from .views import current
 
+        fresh_views = current(store_dir) if is_store(store_dir) else set()
         store = open_store(store_dir)
     write_files = store is None or click.get_current_context().get_parameter_source("out_dir") \
         is not ParameterSource.DEFAULT
@@ -238,8 +241,26 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: b
                 relations.update(f.relation for f in ex.facts)
     if writer is not None:
         writer.close()
+    store_line = views_line = None
     if store is not None:
+        from .store import store_size
+
         store.flush()  # readers then open the store without replaying its write-ahead log
+        graphs, union = store_size(store)
+        size = f"{graphs} quads in document graphs, {union} triples in their union"
+        changed = writer.changed if writer is not None else shards.graphs
+        if writer is not None:
+            store_line = f"{store_dir} ({writer.changed} of {n_docs} document graphs changed; {size})"
+        else:
+            store_line = (f"{store_dir} ({shards.graphs} document graphs loaded from {shards.shards} shards in "
+                          f"{shard_dir}; {size})")
+        store = writer = run = None  # closed: the views' stamp is of the files as a closed store leaves them
+        from .views import after_write
+
+        began = time.perf_counter()
+        if after_write(store_dir, changed=changed > 0, fresh=fresh_views):
+            views_line = (f"the named queries' answers stored in {store_dir / 'kg-views.sqlite'} "
+                          f"({time.perf_counter() - began:.1f} s), so listings and pages answer at once")
     if n_docs == 0:
         if problems:
             where = "run without -q to see why" if quiet else "see above"
@@ -266,16 +287,10 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: b
     _echo_problems(skipped, [p for p in problems if p.kind == "warning"])
     if ttl:
         click.echo(f"Graph:    {ttl} ({len(g)} triples)")
-    if store is not None:
-        from .store import store_size
-
-        graphs, union = store_size(store)
-        size = f"{graphs} quads in document graphs, {union} triples in their union"
-        if writer is not None:
-            click.echo(f"Store:    {store_dir} ({writer.changed} of {n_docs} document graphs changed; {size})")
-        else:
-            click.echo(f"Store:    {store_dir} ({shards.graphs} document graphs loaded from {shards.shards} "
-                       f"shards in {shard_dir}; {size})")
+    if store_line:
+        click.echo(f"Store:    {store_line}")
+    if views_line:
+        click.echo(f"Views:    {views_line}")
     if cache is not None:
         click.echo(f"Cache:    {cache.folder} ({cache.hits} of {cache.hits + cache.misses} documents "
                    "unchanged, not parsed again)")

@@ -366,9 +366,11 @@ def run_named(source: str | Path | ox.Store | Graph, name: str, *, params: dict[
               limit: int | None = None, offset: int = 0) -> Result:
     """Run a shipped query by name, e.g. ``run_named("out", "entity", params={"entity": "Bessent"})``.
 
-    The parameters are written into the query as ``VALUES`` (``bind_inline``). A parameter that matches
-    whatever its case (``# casefold:``) is first looked up in its usual casings, which the store's
-    indexes answer at once; only when none of them is there is every value compared in lower case.
+    On a store folder, the query's view (``kg.views``) answers when it is current; a listing without
+    one is computed once and kept as the view. Otherwise the parameters are written into the query as
+    ``VALUES`` (``bind_inline``). A parameter that matches whatever its case (``# casefold:``) is first
+    looked up in its usual casings, which the store's indexes answer at once; only when none of them is
+    there is every value compared in lower case.
     """
     from .store import query_store
 
@@ -379,7 +381,17 @@ def run_named(source: str | Path | ox.Store | Graph, name: str, *, params: dict[
         variable: [URIRef(str(KG) + str(bindings[param]))] for param, variable in query.iri
         if isinstance(bindings.get(param), Literal) and re.fullmatch(r"[A-Za-z]\w*", str(bindings[param]))}
     if not isinstance(source, (ox.Store, Graph)):
-        source = query_store(source)  # opened once for both tries below
+        from . import views
+        from .store import is_store, resolve_source
+
+        folder = resolve_source(source)
+        if is_store(folder) and views.has_view(query):  # a stored answer needs no store opened at all
+            found = views.from_view(folder, query, bindings, limit=limit, offset=offset)
+            if found is not None:
+                return found
+        source = query_store(folder)  # opened once for both tries below
+        if is_store(folder) and views.has_view(query) and not bindings:
+            return views.listing(folder, source, query, limit=limit, offset=offset)
     for param, variable in query.casefold:
         value = bindings.get(param)
         if isinstance(value, Literal) and value.language is None and variable not in bindings:

@@ -26,10 +26,12 @@ def remove(doc_ids: tuple[str, ...], store_dir: Path) -> None:
     still removed); `kg query STORE --name mentions` lists the documents.
     """
     from ..store import is_store, open_store, remove_document
+    from ..views import after_write, current
 
     if not is_store(store_dir):
         raise KgError(f"{store_dir} is not an Oxigraph store; "
                       f"build one with `kg build INPUT --store {store_dir}`")
+    fresh = current(store_dir)
     store = open_store(store_dir)
     missing = []
     for doc_id in doc_ids:
@@ -38,6 +40,8 @@ def remove(doc_ids: tuple[str, ...], store_dir: Path) -> None:
         else:
             missing.append(doc_id)
     store.flush()  # readers then open it without replaying the write-ahead log
+    del store  # closed, then the named queries' stored answers follow
+    after_write(store_dir, changed=len(missing) < len(doc_ids), fresh=fresh)
     if missing:
         raise KgError(f"no document {', '.join(missing)} in {store_dir}; "
                       f"`kg query {store_dir} --name mentions` lists the documents")

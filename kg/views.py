@@ -1,0 +1,294 @@
+"""Stored answers of the named queries beside a store, so that listings and pages answer at once.
+
+A named query ends in ``ORDER BY``, and Oxigraph must find and sort every row before it returns the
+first: on all of Reuters-21578 a listing of the roles takes 1.3 s and one of the mentions 10.7 s, and
+their first page nearly as long. A *view* is a named query's whole answer, sorted, in a SQLite table
+of the file ``kg-views.sqlite`` in the store folder, one ``TEXT`` column per returned variable holding
+the N-Triples form of each value (``NULL`` where unbound), with an index on each parameter's column.
+A page is then a range of rows, and a parameter bound to a value an index look-up (``run_named`` goes
+here first).
+
+A view is used only while it is exactly the answer the store would give:
+
+- each view records the store's *fingerprint* (the names, sizes and modification times of the
+  store's own files; RocksDB changes them on every write, a read-only open changes none) and a hash
+  of the query text; a mismatch makes the view stale and ``run_named`` asks the store instead;
+- a ``kg build`` that wrote into the store refreshes the views; one that changed no graph stamps them
+  with the store's new fingerprint (its writable open rewrote RocksDB's files, not the graphs);
+- a listing with a stale view runs the query once, as it would without views, and stores the answer.
+
+Only parameters the query declares and returns are answered from a view (equality of RDF terms, which
+is what ``bind_inline`` asks of the store; ``relation=Tariff`` is the column's value, as kg's facts each
+have one class). A query with a required or a case-insensitive parameter (``entity``) has no view.
+A folder where the file cannot be written keeps working without views.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import sqlite3
+from collections.abc import Iterable
+from contextlib import closing
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef, Variable
+from rdflib.query import Result
+from rdflib.term import Identifier
+
+if TYPE_CHECKING:
+    from .query import NamedQuery
+
+log = logging.getLogger(__name__)
+
+VIEWS_FILE = "kg-views.sqlite"
+#: Files of a store folder that are not the store's content: RocksDB's logs and lock, kg's own files.
+_NOT_CONTENT = re.compile(r"^(LOG(\..*)?|LOCK|kg-.*|\..*)$")
+
+
+def fingerprint(path: str | Path) -> str:
+    """A digest of the store's own files (name, size, modification time); any write changes it."""
+    digest = hashlib.sha1()
+    with os.scandir(path) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            if entry.is_file() and not _NOT_CONTENT.match(entry.name):
+                st = entry.stat()
+                digest.update(f"{entry.name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def has_view(query: NamedQuery) -> bool:
+    """Whether ``query`` gets a view: one with no required and no case-insensitive parameter."""
+    return not query.required and not query.casefold
+
+
+def _query_hash(query: NamedQuery) -> str:
+    return hashlib.sha1(query.sparql.encode()).hexdigest()
+
+
+def _table(name: str) -> str:
+    return _quoted(f"view_{name}")
+
+
+def _connect(path: Path, *, write: bool) -> sqlite3.Connection | None:
+    file = path / VIEWS_FILE
+    try:
+        if write:
+            db = sqlite3.connect(file, timeout=30)
+            try:
+                db.execute("CREATE TABLE IF NOT EXISTS views (name TEXT PRIMARY KEY, stamp TEXT, query TEXT, "
+                           "columns TEXT, rows INTEGER)")
+            except sqlite3.DatabaseError as e:
+                if isinstance(e, sqlite3.OperationalError) or not file.is_file():
+                    raise
+                log.info("the views file %s is damaged (%s); it is written again", file, e)
+                db.close()
+                file.unlink()
+                db = sqlite3.connect(file, timeout=30)
+                db.execute("CREATE TABLE views (name TEXT PRIMARY KEY, stamp TEXT, query TEXT, "
+                           "columns TEXT, rows INTEGER)")
+            return db
+        if not file.exists():
+            return None
+        return sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    except sqlite3.Error as e:
+        log.debug("no views for %s: %s", path, e)
+        return None
+
+
+def _compute(store: ox.Store, query: NamedQuery) -> tuple[list[str], list[tuple[str | None, ...]]]:
+    """The columns and sorted rows of ``query``'s whole answer, each value in N-Triples form."""
+    from .query import QUERY_PREFIXES
+
+    answer = store.query(query.sparql, prefixes=QUERY_PREFIXES)
+    columns = [v.value for v in answer.variables]
+    rows = [tuple(None if t is None else str(t) for t in solution) for solution in answer]
+    return columns, rows
+
+
+def _save(db: sqlite3.Connection, query: NamedQuery, stamp: str, columns: list[str],
+          rows: list[tuple[str | None, ...]]) -> None:
+    table = _table(query.name)
+    with db:  # one transaction: a reader sees the old view or the new one
+        db.execute(f"DROP TABLE IF EXISTS {table}")
+        db.execute(f"CREATE TABLE {table} (pos INTEGER PRIMARY KEY, "
+                   + ", ".join(f"{_quoted(c)} TEXT" for c in columns) + ")")
+        db.executemany(f"INSERT INTO {table} VALUES (?, {', '.join('?' * len(columns))})",
+                       ((i, *row) for i, row in enumerate(rows)))
+        for param in query.params:
+            if param in columns:
+                db.execute(f"CREATE INDEX {_quoted(f'view_{query.name}_{param}')} ON {table} ({_quoted(param)}, pos)")
+        db.execute("INSERT OR REPLACE INTO views VALUES (?, ?, ?, ?, ?)",
+                   (query.name, stamp, _query_hash(query), "\t".join(columns), len(rows)))
+
+
+def refresh(path: str | Path, store: ox.Store | None = None, *, names: Iterable[str] | None = None) -> int:
+    """Compute and store the views of the store folder ``path`` (``names``, else every named query that
+    has one); ``store`` is the store opened read-only, else it is opened here. Returns the views
+    written; none when the folder takes no file or a writer changed the store meanwhile."""
+    from .query import named_queries
+    from .store import open_store
+
+    path = Path(path)
+    before = fingerprint(path)
+    queries = [q for name, q in named_queries().items() if has_view(q) and (names is None or name in names)]
+    store = store if store is not None else open_store(path, read_only=True)
+    answers = [(q, *_compute(store, q)) for q in queries]
+    if fingerprint(path) != before:  # a writer came in while the answers were computed
+        return 0
+    db = _connect(path, write=True)
+    if db is None:
+        return 0
+    with closing(db):
+        try:
+            for query, columns, rows in answers:
+                _save(db, query, before, columns, rows)
+        except sqlite3.Error as e:
+            log.debug("views of %s not written: %s", path, e)
+            return 0
+    return len(answers)
+
+
+def current(path: str | Path) -> set[str]:
+    """The names of the views that are exactly the store's answers now."""
+    path = Path(path)
+    db = _connect(path, write=False)
+    if db is None:
+        return set()
+    from .query import named_queries
+
+    hashes = {name: _query_hash(q) for name, q in named_queries().items()}
+    stamp = fingerprint(path)
+    with closing(db):
+        try:
+            rows = db.execute("SELECT name, stamp, query FROM views").fetchall()
+        except sqlite3.Error:
+            return set()
+    return {name for name, s, h in rows if s == stamp and hashes.get(name) == h}
+
+
+def restamp(path: str | Path, names: set[str]) -> None:
+    """Mark views ``names`` as current for the store as it is now: for a writer that opened the store,
+    found ``names`` current, and changed no graph (RocksDB rewrote its files all the same)."""
+    if not names:
+        return
+    path = Path(path)
+    db = _connect(path, write=True)
+    if db is None:
+        return
+    with closing(db), db:
+        db.executemany("UPDATE views SET stamp = ? WHERE name = ?", [(fingerprint(path), n) for n in names])
+
+
+def after_write(path: str | Path, *, changed: bool, fresh: set[str]) -> int:
+    """Bring the views up to date after a kg command wrote into the store at ``path`` and closed it:
+    refresh them all when a graph ``changed``, else stamp again the ones that were ``fresh`` before
+    the write (opening for writing rewrites RocksDB's files, not the answers). The views refreshed."""
+    if changed or not fresh:
+        return refresh(path)
+    restamp(path, fresh)
+    return 0
+
+
+# --- answering from a view ----------------------------------------------------------------------------------
+
+_ESCAPE = re.compile(r'\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[tbnrf"\'\\])')
+_SIMPLE = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: _SIMPLE.get(m[1]) or chr(int(m[1][1:], 16)), text)
+
+
+def term(text: str) -> Identifier:
+    """The rdflib term of a value in N-Triples form, as Oxigraph writes it (``str`` of its terms)."""
+    if text[0] == "<":
+        return URIRef(text[1:-1])
+    if text.startswith("_:"):
+        return BNode(text[2:])
+    close = text.rindex('"')
+    lexical, rest = _unescape(text[1:close]), text[close + 1:]
+    if rest.startswith("@"):
+        return Literal(lexical, lang=rest[1:])
+    if rest.startswith("^^<"):
+        datatype = rest[3:-1]
+        if datatype == "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(lexical)
+        return Literal(lexical, datatype=URIRef(datatype))
+    return Literal(lexical)
+
+
+def _result(columns: list[str], rows: list[tuple[str | None, ...]]) -> Result:
+    result = Result("SELECT")
+    variables = [Variable(c) for c in columns]
+    result.vars = variables
+    # labels and document ids repeat down a listing: each distinct value is parsed once
+    terms = {cell: term(cell) for cell in {cell for row in rows for cell in row} if cell is not None}
+    look_up = terms.__getitem__
+    result.bindings = [dict(zip(variables, map(look_up, row), strict=True)) if None not in row else
+                       {var: terms[cell] for var, cell in zip(variables, row, strict=True) if cell is not None}
+                       for row in rows]
+    return result
+
+
+def from_view(path: str | Path, query: NamedQuery, bindings: dict[str, Identifier], *, limit: int | None = None,
+              offset: int = 0) -> Result | None:
+    """The answer of ``query`` with ``bindings`` from its view, or None when no current view can give it."""
+    path = Path(path)
+    if not has_view(query) or any(key not in query.params for key in bindings):
+        return None
+    db = _connect(path, write=False)
+    if db is None:
+        return None
+    with closing(db):
+        try:
+            return _from_table(db, path, query, bindings, limit=limit, offset=offset)
+        except sqlite3.Error as e:
+            log.debug("view %s of %s unreadable: %s", query.name, path, e)
+            return None
+
+
+def listing(path: str | Path, store: ox.Store, query: NamedQuery, *, limit: int | None = None,
+            offset: int = 0) -> Result:
+    """The whole answer of ``query`` (no parameters) from ``store``, the store at ``path`` opened
+    read-only, kept as its view for the next time; ``limit`` and ``offset`` page what is returned."""
+    path = Path(path)
+    before = fingerprint(path)
+    columns, rows = _compute(store, query)
+    if fingerprint(path) == before:
+        db = _connect(path, write=True)
+        if db is not None:
+            with closing(db):
+                try:
+                    _save(db, query, before, columns, rows)
+                except sqlite3.Error as e:
+                    log.debug("view %s of %s not written: %s", query.name, path, e)
+    end = None if limit is None else offset + limit
+    return _result(columns, rows[offset:end])
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _from_table(db: sqlite3.Connection, path: Path, query: NamedQuery, bindings: dict[str, Identifier], *,
+                limit: int | None, offset: int) -> Result | None:
+    from .store import to_oxigraph
+
+    meta = db.execute("SELECT stamp, query, columns FROM views WHERE name = ?", (query.name,)).fetchone()
+    if meta is None or meta[0] != fingerprint(path) or meta[1] != _query_hash(query):
+        return None
+    columns = meta[2].split("\t")
+    if any(key not in columns for key in bindings):
+        return None
+    where = " AND ".join(f"{_quoted(key)} = ?" for key in bindings)
+    values = [str(to_oxigraph(v)) for v in bindings.values()]
+    sql = (f"SELECT {', '.join(_quoted(c) for c in columns)} FROM {_table(query.name)}"
+           + (f" WHERE {where}" if where else "") + " ORDER BY pos LIMIT ? OFFSET ?")
+    rows = db.execute(sql, (*values, -1 if limit is None else limit, offset)).fetchall()
+    return _result(columns, rows)

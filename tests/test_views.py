@@ -1,0 +1,212 @@
+"""Stored answers of the named queries (kg.views): always the store's own answer, or not used at all."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph, Literal
+
+from kg import views
+from kg.cli import main
+from kg.query import named_queries, named_query, result_rows, run_named
+from kg.store import from_oxigraph, query_store
+
+ROOT = Path(__file__).resolve().parents[1]
+VIEWED = sorted(name for name, q in named_queries().items() if views.has_view(q))
+
+MORE = """Acme Corp named Dana Whitfield its chief executive on Monday, the company said in a statement.
+Whitfield told Reuters that Acme would not raise prices. Canada imposed a 25% tariff on steel from China.
+"""
+
+
+def kg(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def rows(result) -> list[tuple[str, ...]]:
+    return [tuple(r) for r in result_rows(result, Graph())[1]]
+
+
+def in_store(path: Path, name: str, **params) -> list[tuple[str, ...]]:
+    """The answer the store itself gives, views aside (an open store is never answered from a view)."""
+    store = query_store(path)
+    try:
+        return rows(run_named(store, name, params=params))
+    finally:
+        del store
+
+
+def same_answer(from_view: list, from_store: list, in_listing: list) -> bool:
+    """A bound answer from a view holds the store's rows; rows that tie on the ORDER BY keys may come in
+    another order from the store, and come from the view in the order of the whole listing."""
+    return sorted(from_view) == sorted(from_store) and from_view == in_listing
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("views")
+    store = tmp / "store"
+    result = kg("build", str(ROOT / "seeds"), "--store", str(store), "--no-cache")
+    assert result.exit_code == 0, result.output
+    return store, result.output
+
+
+@pytest.fixture
+def store(built, tmp_path):
+    copy = tmp_path / "store"
+    shutil.copytree(built[0], copy, ignore=shutil.ignore_patterns("kg-readers.lock"))
+    return copy
+
+
+def test_a_build_stores_the_answers_of_the_named_queries(built):
+    store, output = built
+    assert "Views:" in output and "kg-views.sqlite" in output
+    assert views.current(store) == set(VIEWED)
+    assert "entity" not in VIEWED  # a required, case-insensitive parameter: always asked of the store
+
+
+@pytest.mark.parametrize("name", VIEWED)
+def test_every_view_answer_is_the_stores_own(built, name):
+    store, _ = built
+    assert views.current(store) >= {name}
+    query = named_query(name)
+    everything = rows(run_named(store, name))
+    assert everything == in_store(store, name) and everything
+    assert rows(run_named(store, name, limit=2, offset=1)) == everything[1:3]
+    columns = [str(v) for v in run_named(store, name).vars]
+    for param in query.params:
+        index = columns.index(param)
+        for value in sorted({r[index] for r in everything if r[index]}):
+            from_view = views.from_view(store, query, {param: Literal(value)})
+            assert from_view is not None, (name, param)
+            assert same_answer(rows(from_view), in_store(store, name, **{param: Literal(value)}),
+                               [r for r in everything if r[index] == value]), (name, param, value)
+    assert rows(run_named(store, name, params={query.params[0]: Literal("no such value")})) == []
+
+
+def test_a_write_outside_kg_is_never_answered_from_a_stale_view(store):
+    before = rows(run_named(store, "roles"))
+    writer = ox.Store(str(store))  # another program writes into the store: kg is not told
+    g = next(iter(writer.named_graphs()))
+    ns, org = "https://w3id.org/kgnews/ontology#", "http://www.w3.org/ns/org#"
+    rdfs = "http://www.w3.org/2000/01/rdf-schema#"
+    m, p, o = ox.NamedNode("urn:x:m"), ox.NamedNode("urn:x:p"), ox.NamedNode("urn:x:o")
+    prov = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+    doc = next(q.object for q in writer.quads_for_pattern(None, prov, None, g))
+    new = [(m, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(ns + "Membership")),
+           (m, ox.NamedNode(org + "member"), p), (m, ox.NamedNode(org + "organization"), o), (m, prov, doc),
+           (p, ox.NamedNode(rdfs + "label"), ox.Literal("Zed Outsider")),
+           (o, ox.NamedNode(rdfs + "label"), ox.Literal("Outside Org"))]
+    for graph in (g, ox.DefaultGraph()):
+        writer.extend(ox.Quad(*t, graph) for t in new)
+    writer.flush()
+    del writer
+    assert views.current(store) == set()
+    after = rows(run_named(store, "roles"))
+    assert len(after) == len(before) + 1 and any("Zed Outsider" in r for r in after)
+    assert rows(run_named(store, "roles", params={"person": Literal("Zed Outsider")})) == \
+        [r for r in after if "Zed Outsider" in r]
+    assert views.current(store) == {"roles"}  # the listing was kept as the new view
+
+
+def test_builds_and_removals_keep_the_views_current(store, tmp_path):
+    again = kg("build", str(ROOT / "seeds"), "--store", str(store), "--no-cache")
+    assert again.exit_code == 0, again.output
+    assert "0 of 2 document graphs changed" in again.output and "Views:" not in again.output  # nothing recomputed
+    assert views.current(store) == set(VIEWED)
+
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "acme.txt").write_text(MORE, encoding="utf-8")
+    added = kg("build", str(tmp_path / "more"), "--store", str(store), "--no-cache")
+    assert added.exit_code == 0 and "Views:" in added.output
+    assert views.current(store) == set(VIEWED)
+    documents = {r[0] for r in rows(run_named(store, "mentions"))}
+    assert "acme" in documents
+    for name in VIEWED:
+        assert rows(run_named(store, name)) == in_store(store, name), name
+
+    removed = kg("remove", "acme", "--store", str(store))
+    assert removed.exit_code == 0, removed.output
+    assert views.current(store) == set(VIEWED)
+    assert "acme" not in {r[0] for r in rows(run_named(store, "mentions"))}
+    assert rows(run_named(store, "facts")) == in_store(store, "facts")
+
+
+def test_a_folder_that_takes_no_views_file_still_answers(store):
+    (store / views.VIEWS_FILE).unlink()
+    (store / views.VIEWS_FILE).mkdir()  # cannot be opened as a database, as on a read-only disk
+    assert rows(run_named(store, "roles")) == in_store(store, "roles")
+    assert views.refresh(store) == 0 and views.current(store) == set()
+    result = kg("query", str(store), "--name", "statements", "--limit", "1")
+    assert result.exit_code == 0 and "(1 row)" in result.output
+
+
+def test_a_damaged_views_file_is_written_again(store):
+    (store / views.VIEWS_FILE).write_bytes(b"not a database" * 100)
+    assert views.current(store) == set()
+    assert rows(run_named(store, "roles")) == in_store(store, "roles")  # answered by the store, kept anew
+    assert views.current(store) == {"roles"}
+
+
+def test_a_changed_query_text_makes_its_view_stale(store, monkeypatch):
+    from kg import query as query_module
+
+    original = named_queries()
+    descending = original["roles"].sparql.replace("ORDER BY ?person", "ORDER BY DESC(?person)")
+    changed = {**original, "roles": dataclasses.replace(original["roles"], sparql=descending)}
+    monkeypatch.setattr(query_module, "named_queries", lambda: changed)
+    assert "roles" not in views.current(store) and "facts" in views.current(store)
+    found = rows(run_named(store, "roles"))
+    assert [r[0] for r in found] == sorted((r[0] for r in found), reverse=True)
+
+
+@pytest.mark.parametrize("term", [
+    ox.Literal('say "no" \\ then\nnew line\ttab\r\x01\x7f é 😀'), ox.Literal("chef", language="fr"),
+    ox.Literal("12.50", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")),
+    ox.Literal("2025-05-29", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
+    ox.Literal("plain"), ox.NamedNode("https://w3id.org/kgnews/entity/a_b-(c)"), ox.BlankNode("b0"),
+])
+def test_values_come_back_from_a_view_as_the_same_terms(term):
+    assert views.term(str(term)) == from_oxigraph(term)
+
+
+REUTERS = ROOT.parent / "shared" / "corpora" / "reuters21578" / "reut2-000.sgm"
+
+
+def test_on_real_news_every_view_answer_is_the_stores_own(nlp, tmp_path):
+    """150 Reuters-21578 stories: each listing, each page and each parameter (its most and least
+    frequent values) from the views equal the store's own answers, order included."""
+    if not REUTERS.exists():
+        pytest.skip(f"needs Reuters-21578 at {REUTERS} (../shared/corpora is absent)")
+    import itertools
+    from collections import Counter
+
+    from kg.distributed import StoreWriter
+    from kg.ingest import read_documents
+    from kg.pipeline import extract
+
+    path = tmp_path / "store"
+    writer = StoreWriter(ox.Store(str(path)))
+    for ex in extract(itertools.islice(read_documents([REUTERS]), 150), nlp=nlp):
+        writer.add(ex)
+    writer.close()
+    del writer
+    assert views.refresh(path) == len(VIEWED) and views.current(path) == set(VIEWED)
+    for name in VIEWED:
+        query = named_query(name)
+        everything = rows(run_named(path, name))
+        assert everything == in_store(path, name), name
+        assert rows(run_named(path, name, limit=7, offset=5)) == everything[5:12]
+        columns = [str(v) for v in run_named(path, name, limit=0).vars]
+        for param in query.params:
+            counts = Counter(r[columns.index(param)] for r in everything if r[columns.index(param)])
+            ranked = [value for value, _ in counts.most_common()]
+            for value in ranked[:4] + ranked[-4:]:
+                assert same_answer(rows(run_named(path, name, params={param: Literal(value)})),
+                                   in_store(path, name, **{param: Literal(value)}),
+                                   [r for r in everything if r[columns.index(param)] == value]), (name, param, value)
