@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
@@ -120,8 +121,8 @@ def _term(value: object) -> Identifier:
 
 
 def query_source(source: str | Path | ox.Store | Graph, sparql: str, *,
-                 bindings: dict[str, object] | None = None, limit: int | None = None, offset: int = 0
-                 ) -> Result:
+                 bindings: dict[str, object] | None = None, limit: int | None = None, offset: int = 0,
+                 sort_here: bool = False) -> Result:
     """Run SPARQL natively with Oxigraph over a graph source, an open store or an rdflib graph.
 
     A store folder is read in place (``kg.store.query_store``), any other source loaded with
@@ -129,8 +130,9 @@ def query_source(source: str | Path | ox.Store | Graph, sparql: str, *,
     reaches each document's own graph. ``bindings`` follow SPARQL's substitution semantics (a bound
     variable must be one the query returns); rdflib's ``initBindings`` in ``run_query`` differ for
     variables set by BIND or OPTIONAL. ``limit`` and ``offset`` page the rows of a SELECT (the rows
-    are taken as Oxigraph streams them, so an unordered query stops early). The answer is an rdflib
-    ``Result``.
+    are taken as Oxigraph streams them, so an unordered query stops early). With ``sort_here``, a
+    query ending in ``ORDER BY ?a ?b …`` over returned variables is run without it and its rows sorted
+    here (``sorted_solutions``). The answer is an rdflib ``Result``.
     """
     from .store import quads_of, query_store, to_oxigraph
 
@@ -141,8 +143,12 @@ def query_source(source: str | Path | ox.Store | Graph, sparql: str, *,
         store = source if isinstance(source, ox.Store) else query_store(source)
     substitutions = {ox.Variable(str(k).lstrip("?$")): to_oxigraph(_term(v))
                      for k, v in (bindings or {}).items()}
+    split = split_order(sparql) if sort_here else None
     try:
-        answer = store.query(sparql, prefixes=QUERY_PREFIXES, substitutions=substitutions)
+        answer = store.query(split[0] if split else sparql, prefixes=QUERY_PREFIXES, substitutions=substitutions)
+        if split and isinstance(answer, ox.QuerySolutions):
+            variables, rows = sorted_solutions(answer, split[1])
+            return select_result(variables, rows[offset:None if limit is None else offset + limit])
         return oxigraph_result(answer, limit=limit, offset=offset)
     except (SyntaxError, ValueError) as e:
         msg = str(e).splitlines()[0] if str(e) else type(e).__name__
@@ -160,26 +166,92 @@ def oxigraph_result(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriple
                     limit: int | None = None, offset: int = 0) -> Result:
     """Turn a pyoxigraph answer into an rdflib ``Result`` (SELECT, ASK or CONSTRUCT); ``limit`` and
     ``offset`` page a SELECT's rows."""
-    from .store import from_oxigraph
-
     if isinstance(answer, ox.QueryBoolean):
         result = Result("ASK")
         result.askAnswer = bool(answer)
         return result
     if isinstance(answer, ox.QueryTriples):
+        from .store import from_oxigraph
+
         result = Result("CONSTRUCT")
         result.graph = new_graph()
         for t in answer:
             result.graph.add((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)))
         return result
+    return select_result([v.value for v in answer.variables],
+                         islice(answer, offset, None if limit is None else offset + limit))
+
+
+def select_result(columns: list[str], rows: Iterable[Iterable[object]]) -> Result:
+    """An rdflib SELECT ``Result`` of rows of pyoxigraph terms (None where unbound)."""
+    from .store import from_oxigraph
+
     result = Result("SELECT")
-    variables = [Variable(v.value) for v in answer.variables]
+    variables = [Variable(c) for c in columns]
     result.vars = variables
     result.bindings = [
-        {var: from_oxigraph(term) for var, term in zip(variables, solution, strict=True) if term is not None}
-        for solution in islice(answer, offset, None if limit is None else offset + limit)
+        {var: from_oxigraph(term) for var, term in zip(variables, row, strict=True) if term is not None}
+        for row in rows
     ]
     return result
+
+
+# --- sorting rows here ----------------------------------------------------------------------------------------
+
+_ORDER_BY = re.compile(r"\bORDER\s+BY((?:\s+\?\w+)+)\s*$", re.IGNORECASE)
+_PROJECTION = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?((?:\?\w+\s+)+)(?:WHERE\b|\{)", re.IGNORECASE)
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_EXACT = {_XSD + t for t in ("integer", "decimal", "int", "long", "short", "byte", "nonNegativeInteger",
+                             "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedLong",
+                             "unsignedInt", "unsignedShort", "unsignedByte")}
+_FLOATING = {_XSD + "double", _XSD + "float"}
+
+
+def split_order(sparql: str) -> tuple[str, list[str]] | None:
+    """``(the query without its ORDER BY, the variables it sorts by)`` for a query that ends in
+    ``ORDER BY ?a ?b …`` over variables it returns; None for any other query (sorted by Oxigraph).
+
+    On a store on disk Oxigraph compares the rows' values by reading their strings back from RocksDB
+    at each comparison; sorting the same rows here takes a fraction of that (on all of Reuters-21578,
+    the 5,265 rows about the United States: 300 ms of a 460 ms query).
+    """
+    order, projection = _ORDER_BY.search(sparql), _PROJECTION.search(sparql)
+    if order is None or projection is None:
+        return None
+    keys = re.findall(r"\?(\w+)", order[1])
+    if not set(keys) <= set(re.findall(r"\?(\w+)", projection[1])):
+        return None
+    return sparql[:order.start()], keys
+
+
+def order_key(term: object) -> tuple:
+    """How SPARQL's ORDER BY ranks a value: unbound, then blank nodes, IRIs, and literals, numbers by
+    value (before other literals), the rest by their text."""
+    if term is None:
+        return (0,)
+    if isinstance(term, ox.BlankNode):
+        return (1, term.value)
+    if isinstance(term, ox.NamedNode):
+        return (2, term.value)
+    datatype = term.datatype.value if isinstance(term, ox.Literal) else ""
+    if datatype in _EXACT or datatype in _FLOATING:
+        try:
+            number = Decimal(term.value) if datatype in _EXACT else float(term.value)
+            if number == number:  # not NaN
+                return (3, 0, number, term.value)
+        except (ArithmeticError, ValueError):
+            pass
+    return (3, 1, str(getattr(term, "value", term)), datatype, getattr(term, "language", None) or "")
+
+
+def sorted_solutions(answer: ox.QuerySolutions, keys: list[str]) -> tuple[list[str], list[tuple]]:
+    """The columns and rows of ``answer`` sorted by the columns ``keys``, then by every column, so the
+    order is total: the same rows always come in the same order, page after page."""
+    columns = [v.value for v in answer.variables]
+    order = [columns.index(k) for k in keys] + [i for i in range(len(columns)) if columns[i] not in keys]
+    rows = [tuple(solution) for solution in answer]
+    rows.sort(key=lambda row: tuple(order_key(row[i]) for i in order))
+    return columns, rows
 
 
 # --- results as a data frame --------------------------------------------------------------------------------
@@ -397,7 +469,8 @@ def run_named(source: str | Path | ox.Store | Graph, name: str, *, params: dict[
         if isinstance(value, Literal) and value.language is None and variable not in bindings:
             forms: list[Identifier] = [Literal(form) for form in _casings(str(value))]
             sparql = bind_inline(query.sparql, bindings, choices={variable: forms, **hints})
-            result = query_source(source, sparql, limit=limit, offset=offset)
+            result = query_source(source, sparql, limit=limit, offset=offset, sort_here=True)
             if result.bindings or offset:
                 return result
-    return query_source(source, bind_inline(query.sparql, bindings, choices=hints), limit=limit, offset=offset)
+    return query_source(source, bind_inline(query.sparql, bindings, choices=hints), limit=limit, offset=offset,
+                        sort_here=True)

@@ -13,8 +13,9 @@ A view is used only while it is exactly the answer the store would give:
 - each view records the store's *fingerprint* (the names, sizes and modification times of the
   store's own files; RocksDB changes them on every write, a read-only open changes none) and a hash
   of the query text; a mismatch makes the view stale and ``run_named`` asks the store instead;
-- a ``kg build`` that wrote into the store refreshes the views; one that changed no graph stamps them
-  with the store's new fingerprint (its writable open rewrote RocksDB's files, not the graphs);
+- a ``kg build`` or ``kg remove`` that changed a graph refreshes the views; one that changed none
+  stamps them with the store's new fingerprint (its writable open rewrote RocksDB's files, not the
+  graphs);
 - a listing with a stale view runs the query once, as it would without views, and stores the answer.
 
 Only parameters the query declares and returns are answered from a view (equality of RDF terms, which
@@ -101,12 +102,15 @@ def _connect(path: Path, *, write: bool) -> sqlite3.Connection | None:
 
 def _compute(store: ox.Store, query: NamedQuery) -> tuple[list[str], list[tuple[str | None, ...]]]:
     """The columns and sorted rows of ``query``'s whole answer, each value in N-Triples form."""
-    from .query import QUERY_PREFIXES
+    from .query import QUERY_PREFIXES, sorted_solutions, split_order
 
-    answer = store.query(query.sparql, prefixes=QUERY_PREFIXES)
-    columns = [v.value for v in answer.variables]
-    rows = [tuple(None if t is None else str(t) for t in solution) for solution in answer]
-    return columns, rows
+    split = split_order(query.sparql)
+    answer = store.query(split[0] if split else query.sparql, prefixes=QUERY_PREFIXES)
+    if split:  # sorted here, as run_named sorts the store's answers: the same order either way
+        columns, solutions = sorted_solutions(answer, split[1])
+    else:
+        columns, solutions = [v.value for v in answer.variables], list(answer)
+    return columns, [tuple(None if t is None else str(t) for t in row) for row in solutions]
 
 
 def _save(db: sqlite3.Connection, query: NamedQuery, stamp: str, columns: list[str],
@@ -187,9 +191,13 @@ def after_write(path: str | Path, *, changed: bool, fresh: set[str]) -> int:
     """Bring the views up to date after a kg command wrote into the store at ``path`` and closed it:
     refresh them all when a graph ``changed``, else stamp again the ones that were ``fresh`` before
     the write (opening for writing rewrites RocksDB's files, not the answers). The views refreshed."""
-    if changed or not fresh:
-        return refresh(path)
-    restamp(path, fresh)
+    try:
+        if changed or not fresh:
+            return refresh(path)
+        restamp(path, fresh)
+    except (OSError, RuntimeError, sqlite3.Error) as e:  # the store is written; listings just start slower
+        log.warning("the named queries' answers were not stored beside %s (%s); listings are computed "
+                    "when asked", path, e)
     return 0
 
 

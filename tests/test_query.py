@@ -15,6 +15,7 @@ from kg.cli import main
 from kg.errors import KgError, QueryError
 from kg.graph import document_iri
 from kg.query import (
+    bind_inline,
     check_params,
     format_result,
     named_queries,
@@ -376,3 +377,35 @@ def test_a_bound_column_holds_that_value_and_rows_without_it_do_not_match(tmp_pa
     found = table(run_named(path, name, params=params))
     assert [r[column] for r in found] == expected
     assert all(r[k] == v for r in found for k, v in params.items())
+
+
+def test_rows_are_sorted_here_as_sparql_orders_them():
+    from kg.query import order_key, split_order
+
+    for query in named_queries().values():
+        split = split_order(query.sparql)
+        assert split is not None and split[1], query.name  # every shipped query is sorted here
+        assert "ORDER BY" not in split[0]
+    assert split_order("SELECT ?a WHERE { ?a ?b ?c } ORDER BY DESC(?a)") is None  # left to Oxigraph
+    assert split_order("SELECT ?a WHERE { ?a ?b ?c } ORDER BY ?c") is None        # ?c is not returned
+    assert split_order("SELECT * WHERE { ?a ?b ?c } ORDER BY ?a") is None
+    integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+    ranked = [None, ox.BlankNode("b"), ox.NamedNode("urn:a"), ox.Literal("9", datatype=integer),
+              ox.Literal("10", datatype=integer), ox.Literal("10.5", datatype=ox.NamedNode(
+                  "http://www.w3.org/2001/XMLSchema#decimal")), ox.Literal("Apple"), ox.Literal("apple")]
+    assert sorted(reversed(ranked), key=order_key) == ranked
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_sorting_here_agrees_with_oxigraphs_order_by(sources, name):
+    from kg.query import split_order
+    from kg.store import query_store
+
+    query = named_query(name)
+    bindings = {"entity": Literal("Scott Bessent")} if query.required else {}
+    sparql = bind_inline(query.sparql, bindings)
+    keys = split_order(sparql)[1]
+    here = run_named(sources["store"], name, params=bindings)
+    oxigraph = query_source(query_store(sources["store"]), sparql)
+    assert [[row[k] for k in keys] for row in here] == [[row[k] for k in keys] for row in oxigraph]
+    assert sorted(map(tuple, here)) == sorted(map(tuple, oxigraph))
