@@ -25,6 +25,7 @@ import io
 import json
 import logging
 import re
+import shutil
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -245,6 +246,18 @@ class Endpoint:
         self.allow_service = allow_service
         self.description = description
         self._write_lock = threading.Lock()
+        #: a folder holding this endpoint's own copy of the data (an on-disk snapshot), removed by ``close``
+        self.snapshot_folder: Path | None = None
+
+    def close(self) -> None:
+        """Let go of the store and remove the endpoint's snapshot folder, if it has one."""
+        folder, self.snapshot_folder = self.snapshot_folder, None
+        self.store = ox.Store()  # the snapshot's store is closed once nothing holds it
+        if folder is not None:
+            import gc
+
+            gc.collect()
+            shutil.rmtree(folder, ignore_errors=True)
 
     def _in_time(self, work: Callable[[threading.Event], Response]) -> Response:
         box: dict[str, Any] = {}
@@ -364,9 +377,10 @@ def _truncated(cut: bool) -> dict[str, str]:
 
 def open_endpoint(source: str | Path, *, timeout: float = 30.0, max_rows: int = 10_000,
                   allow_update: bool = False, allow_service: bool = False, in_place: bool = False) -> Endpoint:
-    """An endpoint over a graph source: a snapshot in memory, or a store in place (read-only with
+    """An endpoint over a graph source: a store's snapshot on disk (``kg.store.disk_snapshot``; call
+    ``close`` to remove it), a file's snapshot in memory, or a store in place (read-only with
     ``in_place``, for writing with ``allow_update``)."""
-    from .store import hold_reader_lock, is_store, load_snapshot, open_store, query_store
+    from .store import disk_snapshot, hold_reader_lock, is_store, load_snapshot, open_store, query_store
 
     if max_rows < 1 or timeout <= 0:
         raise KgError("--max-rows and --timeout must be positive")
@@ -383,6 +397,11 @@ def open_endpoint(source: str | Path, *, timeout: float = 30.0, max_rows: int = 
     if allow_update and is_store(source):
         store = open_store(source)  # its default graph is the union of the document graphs
         return Endpoint(store, **options)
+    snapshot = disk_snapshot(source) if is_store(source) else None
+    if snapshot is not None:  # a store: a snapshot on disk, made at once, which writers do not disturb
+        endpoint = Endpoint(snapshot[0], **options)
+        endpoint.snapshot_folder = snapshot[1]
+        return endpoint
     return Endpoint(load_snapshot(source), **options)
 
 

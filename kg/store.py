@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -35,6 +37,7 @@ __all__ = [
     "drop_update",
     "fill_union",
     "from_oxigraph",
+    "disk_snapshot",
     "graph_name",
     "has_union",
     "is_store",
@@ -358,6 +361,63 @@ def load_snapshot(path: str | Path) -> ox.Store:
     if not is_store(resolved) or not has_union(snapshot):  # a file's default graph may hold triples of its own
         fill_union(snapshot)
     return snapshot
+
+
+#: Folders inside a store that hold the on-disk snapshots of running servers: ``.kg-snapshot-PID-XXXX``.
+SNAPSHOT_PREFIX = ".kg-snapshot-"
+
+
+def _remove_stale_snapshots(path: Path) -> None:
+    for folder in path.glob(SNAPSHOT_PREFIX + "*"):
+        pid = folder.name[len(SNAPSHOT_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid():
+            try:
+                os.kill(int(pid), 0)
+                continue  # its server still runs
+            except ProcessLookupError:
+                pass
+            except OSError:
+                continue
+        log.info("removing the snapshot %s left by a server that has stopped", folder)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def disk_snapshot(path: str | Path) -> tuple[ox.Store, Path] | None:
+    """The store at ``path`` as it is now, read-only and on disk, and the folder that holds it (delete
+    it when done); None where the store cannot be opened for writing for a moment (a running
+    ``kg query`` reads it, or the disk is read-only) or its folder takes no snapshot.
+
+    The snapshot is a RocksDB checkpoint in a ``.kg-snapshot-PID-…`` folder inside the store: hard links
+    to the store's immutable files, made in milliseconds with no copy, so a server starts at once on a
+    store of any size and its memory stays flat, while builds go on writing into the store (its later
+    files are its own; the snapshot keeps the ones it links). The store is opened for writing only to
+    move what its write-ahead log holds into those files first. Snapshots of servers that died are
+    removed the next time one is made.
+    """
+    from .views import current, restamp
+
+    path = Path(path)
+    fresh = current(path)
+    try:
+        source = open_store(path)
+    except KgError as e:
+        log.info("no snapshot of %s on disk (%s); loading it into memory", path, e)
+        return None
+    folder = None
+    try:
+        source.flush()
+        _remove_stale_snapshots(path)
+        folder = Path(tempfile.mkdtemp(prefix=f"{SNAPSHOT_PREFIX}{os.getpid()}-", dir=path))
+        source.backup(str(folder / "store"))
+    except OSError as e:
+        log.info("no snapshot of %s on disk (%s); loading it into memory", path, e)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+        return None
+    finally:
+        del source
+        restamp(path, fresh)  # opening for writing rewrote RocksDB's files, not the graphs
+    return ox.Store.read_only(str(folder / "store")), folder
 
 
 def query_store(path: str | Path) -> ox.Store:

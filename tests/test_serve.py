@@ -43,10 +43,12 @@ def store_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def url(store_dir):
-    server, base = start(open_endpoint(store_dir, timeout=5, max_rows=1000))
+    endpoint = open_endpoint(store_dir, timeout=5, max_rows=1000)
+    server, base = start(endpoint)
     yield base
     server.shutdown()
     server.server_close()
+    endpoint.close()
 
 
 def request(url: str, *, data: bytes | None = None, headers: dict | None = None, method: str | None = None):
@@ -348,10 +350,43 @@ def test_kg_serve_command(store_dir):
         assert found, line + process.stderr.read()
         status, _, body = get(found[1], ROLES, format="csv")
         assert status == 200 and body.decode().count("Scott Bessent") == 2
+        assert "a snapshot on disk" in line and list(store_dir.glob(f".kg-snapshot-{process.pid}-*"))
     finally:
         process.send_signal(2)
         process.wait(timeout=10)
     assert "Stopped." in process.stdout.read()
+    assert not list(store_dir.glob(f".kg-snapshot-{process.pid}-*"))  # removed at exit
+
+
+def test_a_store_is_served_from_a_snapshot_that_writers_do_not_disturb(tmp_path):
+    from kg import views
+
+    store_dir = write_store(tmp_path / "store")
+    assert views.refresh(store_dir) and views.current(store_dir)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = store_dir / f".kg-snapshot-{dead.stdout.strip()}-x"  # left by a server that was killed
+    stale.mkdir()
+    endpoint = open_endpoint(store_dir)
+    folder = endpoint.snapshot_folder
+    assert folder is not None and folder.parent == store_dir and not stale.exists()
+    assert views.current(store_dir)  # opening the store to make the snapshot changed no graph
+    server, base = start(endpoint)
+    try:
+        count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        status, _, body = get(base, count)
+        assert status == 200
+        assert int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) == len(sample_graph())
+        writer = subprocess.run([sys.executable, "-m", "kg.cli", "remove", "seed-1", "--store", str(store_dir)],
+                                capture_output=True, text=True, timeout=120)
+        assert writer.returncode == 0, writer.stderr  # a build or removal goes on while the server runs
+        status, _, body = get(base, "SELECT ?g WHERE { GRAPH ?g { ?d a kg:Document } }")
+        assert len(json.loads(body)["results"]["bindings"]) == 2  # the server answers from its snapshot
+    finally:
+        server.shutdown()
+        server.server_close()
+        endpoint.close()
+    assert not folder.exists()
+    assert len(list(ox.Store.read_only(str(store_dir)).named_graphs())) == 1  # the removal is in the store
 
 
 def test_in_place_serves_a_store_where_it_lies_and_keeps_writers_out(tmp_path):

@@ -25,8 +25,8 @@ _LOCAL = ("127.0.0.1", "localhost", "::1")
               help="Accept SPARQL UPDATE (else 403). A store is then written in place; a file is only "
                    "changed in memory.")
 @click.option("--in-place", is_flag=True,
-              help="Serve a store where it lies, read-only, instead of loading it into memory: it starts at "
-                   "once and memory stays flat; kg build and kg remove into it are refused while it runs.")
+              help="Serve a store where it lies, read-only, with no snapshot: for a store on a read-only disk; "
+                   "kg build and kg remove into it are refused while it runs.")
 @click.option("--allow-service", is_flag=True,
               help="Run SERVICE clauses, which query other endpoints over the network (else 403).")
 @click.option("-q", "--quiet", is_flag=True, help="Do not log requests.")
@@ -37,8 +37,10 @@ def serve(graph_path: Path, host: str, port: int, timeout: float, max_rows: int,
 
     GET ?query= or POST (form, application/sparql-query); results as SPARQL JSON, XML, CSV or TSV,
     graphs as Turtle, N-Triples, JSON-LD or RDF/XML, chosen by the Accept header or a format=
-    parameter. The data is loaded into memory at start, or with --in-place a store is read where it
-    lies (the default graph is the union of the document graphs). LOAD is refused (403), as are
+    parameter. A store is served from a snapshot on disk, made at start in a .kg-snapshot-* folder inside
+    it (hard links, no copy: it starts at once, memory stays flat, and builds may go on writing into the
+    store) and removed at exit; a file is loaded into memory. The default graph is the union of the
+    document graphs. LOAD is refused (403), as are
     updates without --allow-update and SERVICE without --allow-service; so are queries nesting
     brackets more than 32 deep (400).
     Open http://HOST:PORT/ for a query page that works offline.
@@ -55,7 +57,8 @@ def serve(graph_path: Path, host: str, port: int, timeout: float, max_rows: int,
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
         logging.getLogger("kg.serve").addHandler(handler)
         logging.getLogger("kg.serve").setLevel(logging.INFO)
-    mode = "read-write" if allow_update else "read-only, in place" if in_place else "read-only"
+    mode = ("read-write" if allow_update else "read-only, in place" if in_place
+            else "read-only, a snapshot on disk" if endpoint.snapshot_folder else "read-only, in memory")
     click.echo(f"Serving {graph_path} ({len(endpoint.store)} quads, {mode}) at {url}/sparql; "
                f"query page at {url}/. Ctrl+C stops.")
     if bound_host not in _LOCAL:
@@ -66,3 +69,4 @@ def serve(graph_path: Path, host: str, port: int, timeout: float, max_rows: int,
         click.echo("Stopped.")
     finally:
         server.server_close()
+        endpoint.close()
