@@ -189,8 +189,16 @@ def select_result(columns: list[str], rows: Iterable[Iterable[object]]) -> Resul
     result = Result("SELECT")
     variables = [Variable(c) for c in columns]
     result.vars = variables
+    seen: dict[object, Identifier] = {}  # labels, documents and sentences repeat down the rows
+
+    def term_of(term: object) -> Identifier:
+        found = seen.get(term)
+        if found is None:
+            found = seen[term] = from_oxigraph(term)
+        return found
+
     result.bindings = [
-        {var: from_oxigraph(term) for var, term in zip(variables, row, strict=True) if term is not None}
+        {var: term_of(term) for var, term in zip(variables, row, strict=True) if term is not None}
         for row in rows
     ]
     return result
