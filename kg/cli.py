@@ -246,9 +246,10 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: b
         from .store import store_size
 
         store.flush()  # readers then open the store without replaying its write-ahead log
-        graphs, union = store_size(store)
-        size = f"{graphs} quads in document graphs, {union} triples in their union"
+        quads, union = store_size(store)
+        size = f"{quads} quads in document graphs, {union} triples in their union"
         changed = writer.changed if writer is not None else shards.graphs
+        graphs = sum(1 for _ in store.named_graphs())
         if writer is not None:
             store_line = f"{store_dir} ({writer.changed} of {n_docs} document graphs changed; {size})"
         else:
@@ -258,7 +259,7 @@ def build(inputs: tuple[Path, ...], out_dir: Path, model: str | None, no_view: b
         from .views import after_write
 
         began = time.perf_counter()
-        if after_write(store_dir, changed=changed > 0, fresh=fresh_views):
+        if after_write(store_dir, changed=changed, graphs=graphs, fresh=fresh_views):
             views_line = (f"the named queries' answers stored in {store_dir / 'kg-views.sqlite'} "
                           f"({time.perf_counter() - began:.1f} s), so listings and pages answer at once")
     if n_docs == 0:

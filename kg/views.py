@@ -13,9 +13,9 @@ A view is used only while it is exactly the answer the store would give:
 - each view records the store's *fingerprint* (the names, sizes and modification times of the
   store's own files; RocksDB changes them on every write, a read-only open changes none) and a hash
   of the query text; a mismatch makes the view stale and ``run_named`` asks the store instead;
-- a ``kg build`` or ``kg remove`` that changed a graph refreshes the views; one that changed none
-  stamps them with the store's new fingerprint (its writable open rewrote RocksDB's files, not the
-  graphs);
+- a ``kg build`` or ``kg remove`` that changed a quarter or more of the store's graphs refreshes the
+  views; one that changed none stamps them with the store's new fingerprint (its writable open
+  rewrote RocksDB's files, not the graphs); one that changed a few leaves them stale;
 - a listing with a stale view runs the query once, as it would without views, and stores the answer.
 
 Only parameters the query declares and returns are answered from a view (equality of RDF terms, which
@@ -32,6 +32,7 @@ import re
 import sqlite3
 from collections.abc import Iterable
 from contextlib import closing
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,13 +62,27 @@ def fingerprint(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def _keyed(query: NamedQuery) -> tuple[str, str] | None:
+    """The SPARQL of a *keyed* view of ``query`` and of the names that find its keys, from
+    ``kg/queries/views/NAME.rq`` and ``NAME-names.rq``: for a query whose parameter matches a name in
+    any case (``entity``), the rows for every node, each with the node as ``?key``."""
+    if not query.casefold:
+        return None
+    folder = resources.files("kg") / "queries" / "views"
+    view, names = folder / f"{query.name}.rq", folder / f"{query.name}-names.rq"
+    if not view.is_file() or not names.is_file():
+        return None
+    return view.read_text(encoding="utf-8"), names.read_text(encoding="utf-8")
+
+
 def has_view(query: NamedQuery) -> bool:
-    """Whether ``query`` gets a view: one with no required and no case-insensitive parameter."""
-    return not query.required and not query.casefold
+    """Whether ``query`` gets a view: one with no required and no case-insensitive parameter, or one
+    with a keyed view (``entity``)."""
+    return (not query.required and not query.casefold) or _keyed(query) is not None
 
 
 def _query_hash(query: NamedQuery) -> str:
-    return hashlib.sha1(query.sparql.encode()).hexdigest()
+    return hashlib.sha1("\0".join((query.sparql, *(_keyed(query) or ()))).encode()).hexdigest()
 
 
 def _table(name: str) -> str:
@@ -100,21 +115,35 @@ def _connect(path: Path, *, write: bool) -> sqlite3.Connection | None:
         return None
 
 
-def _compute(store: ox.Store, query: NamedQuery) -> tuple[list[str], list[tuple[str | None, ...]]]:
-    """The columns and sorted rows of ``query``'s whole answer, each value in N-Triples form."""
+Rows = list[tuple[str | None, ...]]
+
+
+def _compute(store: ox.Store, query: NamedQuery) -> tuple[list[str], Rows, Rows | None]:
+    """The columns and sorted rows of ``query``'s whole answer, each value in N-Triples form, and for a
+    keyed view its ``(name in lower case, key)`` pairs."""
     from .query import QUERY_PREFIXES, sorted_solutions, split_order
 
+    def text(rows: Iterable[Iterable[object]]) -> Rows:
+        return [tuple(None if t is None else str(t) for t in row) for row in rows]
+
     split = split_order(query.sparql)
+    keyed = _keyed(query)
+    if keyed is not None:  # the rows of every key, sorted as the query sorts one key's rows
+        answer = store.query(keyed[0], prefixes=QUERY_PREFIXES)
+        columns, solutions = sorted_solutions(answer, split[1] if split else [])
+        names = {(getattr(name, "value", str(name)).lower(), str(key))
+                 for key, name in store.query(keyed[1], prefixes=QUERY_PREFIXES)}
+        return columns, text(solutions), sorted(names)
     answer = store.query(split[0] if split else query.sparql, prefixes=QUERY_PREFIXES)
     if split:  # sorted here, as run_named sorts the store's answers: the same order either way
         columns, solutions = sorted_solutions(answer, split[1])
     else:
         columns, solutions = [v.value for v in answer.variables], list(answer)
-    return columns, [tuple(None if t is None else str(t) for t in row) for row in solutions]
+    return columns, text(solutions), None
 
 
-def _save(db: sqlite3.Connection, query: NamedQuery, stamp: str, columns: list[str],
-          rows: list[tuple[str | None, ...]]) -> None:
+def _save(db: sqlite3.Connection, query: NamedQuery, stamp: str, columns: list[str], rows: Rows,
+          names: Rows | None = None) -> None:
     table = _table(query.name)
     with db:  # one transaction: a reader sees the old view or the new one
         db.execute(f"DROP TABLE IF EXISTS {table}")
@@ -122,9 +151,15 @@ def _save(db: sqlite3.Connection, query: NamedQuery, stamp: str, columns: list[s
                    + ", ".join(f"{_quoted(c)} TEXT" for c in columns) + ")")
         db.executemany(f"INSERT INTO {table} VALUES (?, {', '.join('?' * len(columns))})",
                        ((i, *row) for i, row in enumerate(rows)))
-        for param in query.params:
+        for param in [*query.params, *(["key"] if names is not None else [])]:
             if param in columns:
                 db.execute(f"CREATE INDEX {_quoted(f'view_{query.name}_{param}')} ON {table} ({_quoted(param)}, pos)")
+        names_table = _quoted(f"names_{query.name}")
+        db.execute(f"DROP TABLE IF EXISTS {names_table}")
+        if names is not None:
+            db.execute(f"CREATE TABLE {names_table} (name TEXT, key TEXT)")
+            db.executemany(f"INSERT INTO {names_table} VALUES (?, ?)", names)
+            db.execute(f"CREATE INDEX {_quoted(f'names_{query.name}_name')} ON {names_table} (name)")
         db.execute("INSERT OR REPLACE INTO views VALUES (?, ?, ?, ?, ?)",
                    (query.name, stamp, _query_hash(query), "\t".join(columns), len(rows)))
 
@@ -148,8 +183,8 @@ def refresh(path: str | Path, store: ox.Store | None = None, *, names: Iterable[
         return 0
     with closing(db):
         try:
-            for query, columns, rows in answers:
-                _save(db, query, before, columns, rows)
+            for query, columns, rows, names in answers:
+                _save(db, query, before, columns, rows, names)
         except sqlite3.Error as e:
             log.debug("views of %s not written: %s", path, e)
             return 0
@@ -187,14 +222,23 @@ def restamp(path: str | Path, names: set[str]) -> None:
         db.executemany("UPDATE views SET stamp = ? WHERE name = ?", [(fingerprint(path), n) for n in names])
 
 
-def after_write(path: str | Path, *, changed: bool, fresh: set[str]) -> int:
-    """Bring the views up to date after a kg command wrote into the store at ``path`` and closed it:
-    refresh them all when a graph ``changed``, else stamp again the ones that were ``fresh`` before
-    the write (opening for writing rewrites RocksDB's files, not the answers). The views refreshed."""
+#: A write that changes at least this share of a store's document graphs refreshes every view at once (a
+#: first build, a rebuild); a smaller one leaves them stale, each listing computing its own when asked,
+#: so that adding a few documents to a large store does not wait for every view.
+REFRESH_SHARE = 0.25
+
+
+def after_write(path: str | Path, *, changed: int, graphs: int, fresh: set[str]) -> int:
+    """Bring the views up to date after a kg command changed ``changed`` of the ``graphs`` document
+    graphs of the store at ``path`` and closed it: refresh them all when that is at least
+    ``REFRESH_SHARE`` of them (or the store has none yet); when no graph changed, stamp again the views
+    that were ``fresh`` before the write (opening for writing rewrites RocksDB's files, not the answers).
+    Returns the views refreshed."""
     try:
-        if changed or not fresh:
+        if changed >= REFRESH_SHARE * max(graphs, 1) or (not changed and not fresh):
             return refresh(path)
-        restamp(path, fresh)
+        if not changed:
+            restamp(path, fresh)
     except (OSError, RuntimeError, sqlite3.Error) as e:  # the store is written; listings just start slower
         log.warning("the named queries' answers were not stored beside %s (%s); listings are computed "
                     "when asked", path, e)
@@ -267,7 +311,7 @@ def listing(path: str | Path, store: ox.Store, query: NamedQuery, *, limit: int 
     read-only, kept as its view for the next time; ``limit`` and ``offset`` page what is returned."""
     path = Path(path)
     before = fingerprint(path)
-    columns, rows = _compute(store, query)
+    columns, rows, _ = _compute(store, query)
     if fingerprint(path) == before:
         db = _connect(path, write=True)
         if db is not None:
@@ -292,6 +336,8 @@ def _from_table(db: sqlite3.Connection, path: Path, query: NamedQuery, bindings:
     if meta is None or meta[0] != fingerprint(path) or meta[1] != _query_hash(query):
         return None
     columns = meta[2].split("\t")
+    if _keyed(query) is not None:
+        return _from_keyed(db, query, columns, bindings, limit=limit, offset=offset)
     if any(key not in columns for key in bindings):
         return None
     where = " AND ".join(f"{_quoted(key)} = ?" for key in bindings)
@@ -300,3 +346,29 @@ def _from_table(db: sqlite3.Connection, path: Path, query: NamedQuery, bindings:
            + (f" WHERE {where}" if where else "") + " ORDER BY pos LIMIT ? OFFSET ?")
     rows = db.execute(sql, (*values, -1 if limit is None else limit, offset)).fetchall()
     return _result(columns, rows)
+
+
+def _from_keyed(db: sqlite3.Connection, query: NamedQuery, columns: list[str], bindings: dict[str, Identifier], *,
+                limit: int | None, offset: int) -> Result | None:
+    """The answer of a query with a keyed view (``entity``): the rows of every key that one of its names
+    finds, the name compared in lower case as the query compares it (``LCASE``), each row once."""
+    from .query import projection
+    from .store import to_oxigraph
+
+    (param, _), = query.casefold
+    value = bindings.get(param)
+    if set(bindings) != {param} or not isinstance(value, Literal) or value.language is not None \
+            or value.datatype not in (None, URIRef("http://www.w3.org/2001/XMLSchema#string")):
+        return None  # an IRI or a tagged value: the store compares its text, as the query says
+    answer_columns = projection(query.sparql)
+    if answer_columns is None or set(answer_columns) - {param} != set(columns) - {"key"}:
+        return None
+    shown = [c for c in columns if c != "key"]
+    rows = db.execute(f"SELECT {', '.join(_quoted(c) for c in shown)} FROM {_table(query.name)} WHERE key IN "
+                      f"(SELECT key FROM {_quoted(f'names_{query.name}')} WHERE name = ?) ORDER BY pos",
+                      (str(value).lower(),)).fetchall()
+    unique = list(dict.fromkeys(rows))  # one row for what two keys found alike, as DISTINCT gives it
+    page = unique[offset:None if limit is None else offset + limit]
+    cell, at = str(to_oxigraph(value)), {c: i for i, c in enumerate(shown)}
+    return _result(answer_columns, [tuple(cell if c == param else row[at[c]] for c in answer_columns)
+                                    for row in page])

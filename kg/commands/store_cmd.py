@@ -40,8 +40,10 @@ def remove(doc_ids: tuple[str, ...], store_dir: Path) -> None:
         else:
             missing.append(doc_id)
     store.flush()  # readers then open it without replaying the write-ahead log
+    removed = len(doc_ids) - len(missing)
+    graphs = removed + sum(1 for _ in store.named_graphs())
     del store  # closed, then the named queries' stored answers follow
-    after_write(store_dir, changed=len(missing) < len(doc_ids), fresh=fresh)
+    after_write(store_dir, changed=removed, graphs=graphs, fresh=fresh)
     if missing:
         raise KgError(f"no document {', '.join(missing)} in {store_dir}; "
                       f"`kg query {store_dir} --name mentions` lists the documents")
