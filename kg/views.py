@@ -20,8 +20,11 @@ A view is used only while it is exactly the answer the store would give:
 
 Only parameters the query declares and returns are answered from a view (equality of RDF terms, which
 is what ``bind_inline`` asks of the store; ``relation=Tariff`` is the column's value, as kg's facts each
-have one class). A query with a required or a case-insensitive parameter (``entity``) has no view.
-A folder where the file cannot be written keeps working without views.
+have one class). A query whose parameter is a name matched in any case (``entity``) has a *keyed* view
+instead: its rows (``kg/queries/views/NAME.rq``, with the node as ``?key``) for the nodes with
+``KEYED_MIN_ROWS`` rows or more (``NAME-sizes.rq``) and the nodes named like them, and every node's
+names in lower case (``NAME-names.rq``); a name that finds only kept nodes is answered with their rows,
+any other is left to the store. A folder where the file cannot be written keeps working without views.
 """
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ import re
 import sqlite3
 from collections.abc import Iterable
 from contextlib import closing
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,17 +66,29 @@ def fingerprint(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def _keyed(query: NamedQuery) -> tuple[str, str] | None:
-    """The SPARQL of a *keyed* view of ``query`` and of the names that find its keys, from
-    ``kg/queries/views/NAME.rq`` and ``NAME-names.rq``: for a query whose parameter matches a name in
-    any case (``entity``), the rows for every node, each with the node as ``?key``."""
+#: A node gets its rows in a keyed view when it has about this many or more (``NAME-sizes.rq``); the
+#: store answers for a node with fewer in tens of milliseconds, and keeping only the large ones keeps the
+#: view small and quick to refresh.
+KEYED_MIN_ROWS = 300
+
+
+@dataclass(frozen=True)
+class _Keyed:
+    view: str   # the query's rows for the nodes of a VALUES ?key block, with ?key
+    names: str  # each node's names (?key ?name)
+    sizes: str  # the nodes with ?least rows or more (?key ?rows)
+
+
+def _keyed(query: NamedQuery) -> _Keyed | None:
+    """The SPARQL of a *keyed* view of ``query`` (``kg/queries/views/NAME.rq``, ``NAME-names.rq``,
+    ``NAME-sizes.rq``), for a query whose parameter matches a name in any case (``entity``)."""
     if not query.casefold:
         return None
     folder = resources.files("kg") / "queries" / "views"
-    view, names = folder / f"{query.name}.rq", folder / f"{query.name}-names.rq"
-    if not view.is_file() or not names.is_file():
+    files = [folder / f"{query.name}{suffix}.rq" for suffix in ("", "-names", "-sizes")]
+    if not all(f.is_file() for f in files):
         return None
-    return view.read_text(encoding="utf-8"), names.read_text(encoding="utf-8")
+    return _Keyed(*(f.read_text(encoding="utf-8") for f in files))
 
 
 def has_view(query: NamedQuery) -> bool:
@@ -82,7 +98,9 @@ def has_view(query: NamedQuery) -> bool:
 
 
 def _query_hash(query: NamedQuery) -> str:
-    return hashlib.sha1("\0".join((query.sparql, *(_keyed(query) or ()))).encode()).hexdigest()
+    keyed = _keyed(query)
+    texts = (query.sparql, keyed.view, keyed.names, keyed.sizes, str(KEYED_MIN_ROWS)) if keyed else (query.sparql,)
+    return hashlib.sha1("\0".join(texts).encode()).hexdigest()
 
 
 def _table(name: str) -> str:
@@ -121,19 +139,29 @@ Rows = list[tuple[str | None, ...]]
 def _compute(store: ox.Store, query: NamedQuery) -> tuple[list[str], Rows, Rows | None]:
     """The columns and sorted rows of ``query``'s whole answer, each value in N-Triples form, and for a
     keyed view its ``(name in lower case, key)`` pairs."""
-    from .query import QUERY_PREFIXES, sorted_solutions, split_order
+    from .query import QUERY_PREFIXES, bind_inline, projection, sorted_solutions, split_order
+    from .store import from_oxigraph
 
     def text(rows: Iterable[Iterable[object]]) -> Rows:
         return [tuple(None if t is None else str(t) for t in row) for row in rows]
 
     split = split_order(query.sparql)
     keyed = _keyed(query)
-    if keyed is not None:  # the rows of every key, sorted as the query sorts one key's rows
-        answer = store.query(keyed[0], prefixes=QUERY_PREFIXES)
-        columns, solutions = sorted_solutions(answer, split[1] if split else [])
-        names = {(getattr(name, "value", str(name)).lower(), str(key))
-                 for key, name in store.query(keyed[1], prefixes=QUERY_PREFIXES)}
-        return columns, text(solutions), sorted(names)
+    if keyed is not None:  # the rows of the large nodes, sorted as the query sorts one node's rows
+        sizes = keyed.sizes.replace("?least", str(KEYED_MIN_ROWS))
+        large = {row[0] for row in store.query(sizes, prefixes=QUERY_PREFIXES)}
+        pairs = {(getattr(name, "value", str(name)).lower(), key)
+                 for key, name in store.query(keyed.names, prefixes=QUERY_PREFIXES)}
+        shared = {name for name, key in pairs if key in large}  # a small node named like a large one is
+        kept = large | {key for name, key in pairs if name in shared}  # kept too: one name, one answer
+        columns = [c for c in projection(keyed.view) or []]
+        solutions: list = []
+        if kept:
+            view = bind_inline(keyed.view, {}, choices={"key": [from_oxigraph(key) for key in kept]})
+            columns, solutions = sorted_solutions(store.query(view, prefixes=QUERY_PREFIXES),
+                                                  split[1] if split else [])
+        names = sorted((name, str(key), int(key in kept)) for name, key in pairs)
+        return columns, text(solutions), names
     answer = store.query(split[0] if split else query.sparql, prefixes=QUERY_PREFIXES)
     if split:  # sorted here, as run_named sorts the store's answers: the same order either way
         columns, solutions = sorted_solutions(answer, split[1])
@@ -157,8 +185,8 @@ def _save(db: sqlite3.Connection, query: NamedQuery, stamp: str, columns: list[s
         names_table = _quoted(f"names_{query.name}")
         db.execute(f"DROP TABLE IF EXISTS {names_table}")
         if names is not None:
-            db.execute(f"CREATE TABLE {names_table} (name TEXT, key TEXT)")
-            db.executemany(f"INSERT INTO {names_table} VALUES (?, ?)", names)
+            db.execute(f"CREATE TABLE {names_table} (name TEXT, key TEXT, kept INTEGER)")
+            db.executemany(f"INSERT INTO {names_table} VALUES (?, ?, ?)", names)
             db.execute(f"CREATE INDEX {_quoted(f'names_{query.name}_name')} ON {names_table} (name)")
         db.execute("INSERT OR REPLACE INTO views VALUES (?, ?, ?, ?, ?)",
                    (query.name, stamp, _query_hash(query), "\t".join(columns), len(rows)))
@@ -351,7 +379,8 @@ def _from_table(db: sqlite3.Connection, path: Path, query: NamedQuery, bindings:
 def _from_keyed(db: sqlite3.Connection, query: NamedQuery, columns: list[str], bindings: dict[str, Identifier], *,
                 limit: int | None, offset: int) -> Result | None:
     """The answer of a query with a keyed view (``entity``): the rows of every key that one of its names
-    finds, the name compared in lower case as the query compares it (``LCASE``), each row once."""
+    finds, the name compared in lower case as the query compares it (``LCASE``), each row once; None
+    when the name finds a node whose rows the view does not keep (the store answers those)."""
     from .query import projection
     from .store import to_oxigraph
 
@@ -364,6 +393,10 @@ def _from_keyed(db: sqlite3.Connection, query: NamedQuery, columns: list[str], b
     if answer_columns is None or set(answer_columns) - {param} != set(columns) - {"key"}:
         return None
     shown = [c for c in columns if c != "key"]
+    names = _quoted(f"names_{query.name}")
+    found = db.execute(f"SELECT kept FROM {names} WHERE name = ?", (str(value).lower(),)).fetchall()
+    if not all(kept for kept, in found):
+        return None  # a node with few rows: the store answers it quickly
     rows = db.execute(f"SELECT {', '.join(_quoted(c) for c in shown)} FROM {_table(query.name)} WHERE key IN "
                       f"(SELECT key FROM {_quoted(f'names_{query.name}')} WHERE name = ?) ORDER BY pos",
                       (str(value).lower(),)).fetchall()
