@@ -137,8 +137,8 @@ Rows = list[tuple[str | None, ...]]
 
 
 def _compute(store: ox.Store, query: NamedQuery) -> tuple[list[str], Rows, Rows | None]:
-    """The columns and sorted rows of ``query``'s whole answer, each value in N-Triples form, and for a
-    keyed view its ``(name in lower case, key)`` pairs."""
+    """The columns and sorted rows of ``query``'s whole answer, each value in N-Triples form; for a keyed
+    view, the rows of the nodes it keeps and every ``(name in lower case, node, kept)``."""
     from .query import QUERY_PREFIXES, bind_inline, projection, sorted_solutions, split_order
     from .store import from_oxigraph
 
