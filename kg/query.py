@@ -5,7 +5,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
@@ -182,10 +182,13 @@ def oxigraph_result(answer: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriple
                          islice(answer, offset, None if limit is None else offset + limit))
 
 
-def select_result(columns: list[str], rows: Iterable[Iterable[object]]) -> Result:
-    """An rdflib SELECT ``Result`` of rows of pyoxigraph terms (None where unbound)."""
+def select_result(columns: list[str], rows: Iterable[Iterable[object]],
+                  convert: Callable[[Any], Identifier] | None = None) -> Result:
+    """An rdflib SELECT ``Result`` of rows of values (None where unbound) that ``convert`` turns into
+    rdflib terms: pyoxigraph terms by default (``kg.views`` passes N-Triples text and its parser)."""
     from .store import from_oxigraph
 
+    convert = convert or from_oxigraph
     result = Result("SELECT")
     variables = [Variable(c) for c in columns]
     result.vars = variables
@@ -194,7 +197,7 @@ def select_result(columns: list[str], rows: Iterable[Iterable[object]]) -> Resul
     def term_of(term: object) -> Identifier:
         found = seen.get(term)
         if found is None:
-            found = seen[term] = from_oxigraph(term)
+            found = seen[term] = convert(term)
         return found
 
     result.bindings = [
@@ -479,12 +482,13 @@ def run_named(source: str | Path | ox.Store | Graph, name: str, *, params: dict[
         from .store import is_store, resolve_source
 
         folder = resolve_source(source)
-        if is_store(folder) and views.has_view(query):  # a stored answer needs no store opened at all
+        viewed = is_store(folder) and views.has_view(query)
+        if viewed:  # a stored answer needs no store opened at all
             found = views.from_view(folder, query, bindings, limit=limit, offset=offset)
             if found is not None:
                 return found
         source = query_store(folder)  # opened once for both tries below
-        if is_store(folder) and views.has_view(query) and not bindings:
+        if viewed and not bindings:
             return views.listing(folder, source, query, limit=limit, offset=offset)
     for param, variable in query.casefold:
         value = bindings.get(param)

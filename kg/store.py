@@ -33,11 +33,11 @@ from .vocab import DOC_BASE, XSD
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "disk_snapshot",
     "document_graphs",
     "drop_update",
     "fill_union",
     "from_oxigraph",
-    "disk_snapshot",
     "graph_name",
     "has_union",
     "is_store",
@@ -370,7 +370,9 @@ SNAPSHOT_PREFIX = ".kg-snapshot-"
 def _remove_stale_snapshots(path: Path) -> None:
     for folder in path.glob(SNAPSHOT_PREFIX + "*"):
         pid = folder.name[len(SNAPSHOT_PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid():
+        if pid.isdigit():
+            if int(pid) == os.getpid():
+                continue  # another endpoint of this process serves it
             try:
                 os.kill(int(pid), 0)
                 continue  # its server still runs

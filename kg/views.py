@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef, Variable
+from rdflib import BNode, Literal, URIRef
 from rdflib.query import Result
 from rdflib.term import Identifier
 
@@ -154,7 +154,7 @@ def _compute(store: ox.Store, query: NamedQuery) -> tuple[list[str], Rows, Rows 
                  for key, name in store.query(keyed.names, prefixes=QUERY_PREFIXES)}
         shared = {name for name, key in pairs if key in large}  # a small node named like a large one is
         kept = large | {key for name, key in pairs if name in shared}  # kept too: one name, one answer
-        columns = [c for c in projection(keyed.view) or []]
+        columns = projection(keyed.view) or []
         solutions: list = []
         if kept:
             view = bind_inline(keyed.view, {}, choices={"key": [from_oxigraph(key) for key in kept]})
@@ -204,19 +204,25 @@ def refresh(path: str | Path, store: ox.Store | None = None, *, names: Iterable[
     queries = [q for name, q in named_queries().items() if has_view(q) and (names is None or name in names)]
     store = store if store is not None else open_store(path, read_only=True)
     answers = [(q, *_compute(store, q)) for q in queries]
+    return len(answers) if _keep(path, before, answers) else 0
+
+
+def _keep(path: Path, before: str, answers: list[tuple]) -> bool:
+    """Store ``(query, columns, rows, names)`` answers computed from the store as it was at fingerprint
+    ``before``; nothing when a writer changed it meanwhile or the folder takes no file."""
     if fingerprint(path) != before:  # a writer came in while the answers were computed
-        return 0
+        return False
     db = _connect(path, write=True)
     if db is None:
-        return 0
+        return False
     with closing(db):
         try:
             for query, columns, rows, names in answers:
                 _save(db, query, before, columns, rows, names)
         except sqlite3.Error as e:
             log.debug("views of %s not written: %s", path, e)
-            return 0
-    return len(answers)
+            return False
+    return True
 
 
 def current(path: str | Path) -> set[str]:
@@ -303,17 +309,10 @@ def term(text: str) -> Identifier:
     return Literal(lexical)
 
 
-def _result(columns: list[str], rows: list[tuple[str | None, ...]]) -> Result:
-    result = Result("SELECT")
-    variables = [Variable(c) for c in columns]
-    result.vars = variables
-    # labels and document ids repeat down a listing: each distinct value is parsed once
-    terms = {cell: term(cell) for cell in {cell for row in rows for cell in row} if cell is not None}
-    look_up = terms.__getitem__
-    result.bindings = [dict(zip(variables, map(look_up, row), strict=True)) if None not in row else
-                       {var: terms[cell] for var, cell in zip(variables, row, strict=True) if cell is not None}
-                       for row in rows]
-    return result
+def _result(columns: list[str], rows: Iterable[tuple[str | None, ...]]) -> Result:
+    from .query import select_result
+
+    return select_result(columns, rows, term)
 
 
 def from_view(path: str | Path, query: NamedQuery, bindings: dict[str, Identifier], *, limit: int | None = None,
@@ -339,15 +338,8 @@ def listing(path: str | Path, store: ox.Store, query: NamedQuery, *, limit: int 
     read-only, kept as its view for the next time; ``limit`` and ``offset`` page what is returned."""
     path = Path(path)
     before = fingerprint(path)
-    columns, rows, _ = _compute(store, query)
-    if fingerprint(path) == before:
-        db = _connect(path, write=True)
-        if db is not None:
-            with closing(db):
-                try:
-                    _save(db, query, before, columns, rows)
-                except sqlite3.Error as e:
-                    log.debug("view %s of %s not written: %s", query.name, path, e)
+    columns, rows, names = _compute(store, query)
+    _keep(path, before, [(query, columns, rows, names)])
     end = None if limit is None else offset + limit
     return _result(columns, rows[offset:end])
 
@@ -393,13 +385,13 @@ def _from_keyed(db: sqlite3.Connection, query: NamedQuery, columns: list[str], b
     if answer_columns is None or set(answer_columns) - {param} != set(columns) - {"key"}:
         return None
     shown = [c for c in columns if c != "key"]
-    names = _quoted(f"names_{query.name}")
-    found = db.execute(f"SELECT kept FROM {names} WHERE name = ?", (str(value).lower(),)).fetchall()
-    if not all(kept for kept, in found):
+    found = db.execute(f"SELECT key, kept FROM {_quoted(f'names_{query.name}')} WHERE name = ?",
+                       (str(value).lower(),)).fetchall()
+    if not all(kept for _, kept in found):
         return None  # a node with few rows: the store answers it quickly
+    keys = [key for key, _ in found]
     rows = db.execute(f"SELECT {', '.join(_quoted(c) for c in shown)} FROM {_table(query.name)} WHERE key IN "
-                      f"(SELECT key FROM {_quoted(f'names_{query.name}')} WHERE name = ?) ORDER BY pos",
-                      (str(value).lower(),)).fetchall()
+                      f"({', '.join('?' * len(keys))}) ORDER BY pos", keys).fetchall()
     unique = list(dict.fromkeys(rows))  # one row for what two keys found alike, as DISTINCT gives it
     page = unique[offset:None if limit is None else offset + limit]
     cell, at = str(to_oxigraph(value)), {c: i for i, c in enumerate(shown)}

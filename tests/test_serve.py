@@ -358,6 +358,10 @@ def test_kg_serve_command(store_dir):
     assert not list(store_dir.glob(f".kg-snapshot-{process.pid}-*"))  # removed at exit
 
 
+def second_folder_left(store_dir: Path, first: Path) -> bool:
+    return any(f != first for f in store_dir.glob(".kg-snapshot-*"))
+
+
 def test_a_store_is_served_from_a_snapshot_that_writers_do_not_disturb(tmp_path):
     from kg import views
 
@@ -369,6 +373,10 @@ def test_a_store_is_served_from_a_snapshot_that_writers_do_not_disturb(tmp_path)
     endpoint = open_endpoint(store_dir)
     folder = endpoint.snapshot_folder
     assert folder is not None and folder.parent == store_dir and not stale.exists()
+    second = open_endpoint(store_dir)  # another endpoint of the same process leaves the first's snapshot
+    assert folder.exists() and second.snapshot_folder != folder
+    second.close()
+    assert folder.exists() and not second_folder_left(store_dir, folder)
     assert views.current(store_dir)  # opening the store to make the snapshot changed no graph
     server, base = start(endpoint)
     try:
