@@ -212,7 +212,7 @@ import json, sys, time
 from collections import Counter
 from rdflib import Literal, Variable
 from kg import views
-from kg.query import named_queries, run_named
+from kg.query import named_queries, named_text, run_named
 from kg.store import query_store
 store_dir, params = sys.argv[1], json.loads(sys.argv[2])
 t = time.perf_counter(); store = query_store(store_dir)
@@ -224,8 +224,12 @@ def timed(params, limit):
     bound = {k: Literal(v) for k, v in params.items()}
     t = time.perf_counter(); rows = run_named(store_dir, name, params=bound, limit=limit)
     seconds = time.perf_counter() - t
+    printed = {}
+    for fmt in ("csv", "json"):  # kg query --format csv / json: the answer as text
+        t = time.perf_counter(); text = named_text(store_dir, name, params=bound, fmt=fmt, limit=limit)
+        printed[f"{fmt}_seconds"], printed[f"{fmt}_bytes"] = time.perf_counter() - t, len(text.encode())
     t = time.perf_counter(); run_named(store, name, params=bound, limit=limit)
-    return rows, {"query": name, "params": params, "limit": limit, "seconds": seconds,
+    return rows, {"query": name, "params": params, "limit": limit, "seconds": seconds, **printed,
                   "sparql_seconds": time.perf_counter() - t, "rows": len(rows.bindings)}
 
 for name, q in named_queries().items():
@@ -371,6 +375,38 @@ def load_and_serialize(store_dir: Path, work: Path) -> list[tuple[str, int, floa
 
 # --- the run ---------------------------------------------------------------------------------------------
 
+def met(ok: bool | None) -> str:
+    return "" if ok is None else ("yes" if ok else "**no**")
+
+
+def query_table(oxi: dict, rdf: dict) -> list[tuple[str, str, str, str]]:
+    """Table rows of the named queries: the answer as ``kg query`` prints it in CSV and JSON (the
+    target), as rdflib rows, the store's own SPARQL and rdflib in memory beside it."""
+    def ms(side: dict, key: str) -> str:
+        q = side["queries"].get(key)
+        return f"{1000 * q['seconds']:,.0f} ms" if q else f"> {side['stopped_after']:.0f} s (stopped)"
+
+    rows = []
+    if "views" in oxi:
+        rows.append(("named queries with a stored answer (kg-views.sqlite, current after the build)",
+                     ", ".join(oxi["views"]) or "none", "", ""))
+    for key, q in oxi["queries"].items():
+        answer = max(q["csv_seconds"], q["json_seconds"])
+        rdflib = f"; rdflib in memory {ms(rdf, key)}" if rdf["queries"] or rdf["stopped_after"] else ""
+        rows.append((f"query {key} ({q['rows']:,} rows; JSON {q['json_bytes'] / 1e6:,.1f} MB)",
+                     f"kg query as CSV {1000 * q['csv_seconds']:,.0f} ms, as JSON {1000 * q['json_seconds']:,.0f} "
+                     f"ms; as rdflib rows {ms(oxi, key)}; Oxigraph SPARQL on disk {1000 * q['sparql_seconds']:,.0f} "
+                     f"ms{rdflib}", "< 100 ms", met(answer < 0.1)))
+    return rows
+
+
+def print_table(title: str, rows: list[tuple[str, str, str, str]]) -> None:
+    width = [max(len(r[i]) for r in rows + [("measure", "value", "target", "met")]) for i in range(4)]
+    print(title + "\n")
+    for r in [("measure", "value", "target", "met"), tuple("-" * w for w in width), *rows]:
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(r, width, strict=True)) + " |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="Reuters-21578 folder")
@@ -383,7 +419,14 @@ def main() -> None:
                         help="seconds a query side may go without an answer before it is stopped")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--work", type=Path, help="keep the stores and files here (default: a temp folder)")
+    parser.add_argument("--store", type=Path, help="only time the named queries on this store (no builds, no rdflib)")
     args = parser.parse_args()
+    if args.store is not None:
+        sys.path.insert(0, str(ROOT))
+        oxi = queries_side(_OX_QUERIES, [str(args.store), json.dumps(query_params())], limit=args.query_limit)
+        print_table(f"kg named queries on {args.store}, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}",
+                    query_table(oxi, {"queries": {}, "stopped_after": None}))
+        return
     if not args.corpus.is_dir() or not any(args.corpus.glob("*.sgm")):
         print(f"Skipped: no Reuters-21578 corpus (.sgm files) in {args.corpus}; pass --corpus DIR.")
         return
@@ -434,8 +477,8 @@ def main() -> None:
     # the table
     rows: list[tuple[str, str, str, str]] = []
 
-    def row(what: str, value: str, target: str = "", met: bool | None = None) -> None:
-        rows.append((what, value, target, "" if met is None else ("yes" if met else "**no**")))
+    def row(what: str, value: str, target: str = "", ok: bool | None = None) -> None:
+        rows.append((what, value, target, met(ok)))
 
     for jobs in (1, 2):
         b, k = secs[f"bare{jobs}"], secs[f"kg{jobs}"]
@@ -466,16 +509,7 @@ def main() -> None:
     if "load" in rdf:
         row("load for queries: rdflib in memory", f"{rdf['load']:.1f} s ({rdf['triples']:,} triples)")
 
-    def ms(side: dict, key: str) -> str:
-        q = side["queries"].get(key)
-        return f"{1000 * q['seconds']:,.0f} ms" if q else f"> {side['stopped_after']:.0f} s (stopped)"
-
-    if "views" in oxi:
-        row("named queries with a stored answer (kg-views.sqlite, current after the build)",
-            ", ".join(oxi["views"]) or "none")
-    for key, q in oxi["queries"].items():
-        row(f"query {key} ({q['rows']:,} rows)", f"kg query {ms(oxi, key)}; Oxigraph SPARQL on disk "
-            f"{1000 * q['sparql_seconds']:,.0f} ms; rdflib {ms(rdf, key)}", "< 100 ms", q["seconds"] < 0.1)
+    rows += query_table(oxi, rdf)
     for what, n, s in io_rows:
         row(f"{what} ({n:,})", f"{n / s:,.0f} triples/s ({s:.1f} s)", "≥ 100,000/s", n / s >= 100_000)
     if "load" in rdf:
@@ -485,12 +519,9 @@ def main() -> None:
         row("serialize: rdflib Turtle (kg build -o graph.ttl; reference)",
             f"{rdf['triples'] / rdf['turtle']:,.0f} triples/s ({rdf['turtle']:.1f} s)")
 
-    width = [max(len(r[i]) for r in rows + [("measure", "value", "target", "met")]) for i in range(4)]
-    print(f"kg benchmarks on {args.corpus.name}, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}; "
-          f"sample {sample.docs} stories ({sample.words:,} words), {args.rounds} alternating rounds; "
-          f"load average of the machine {load_before:.1f} before, {os.getloadavg()[0]:.1f} after\n")
-    for r in [("measure", "value", "target", "met"), tuple("-" * w for w in width), *rows]:
-        print("| " + " | ".join(c.ljust(w) for c, w in zip(r, width, strict=True)) + " |")
+    print_table(f"kg benchmarks on {args.corpus.name}, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}; "
+                f"sample {sample.docs} stories ({sample.words:,} words), {args.rounds} alternating rounds; "
+                f"load average of the machine {load_before:.1f} before, {os.getloadavg()[0]:.1f} after", rows)
     if args.json:
         args.json.write_text(json.dumps({"seconds": times, "rows": rows, "oxigraph": oxi, "rdflib": rdf},
                                         indent=1, default=str))

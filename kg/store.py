@@ -194,6 +194,8 @@ def open_store(path: str | Path, *, read_only: bool = False) -> ox.Store:
     elif path.exists() and not is_store(path) and (not path.is_dir() or any(path.iterdir())):
         raise KgError(f"{path} exists and is not an Oxigraph store; give a new or empty folder for --store")
     try:
+        if not read_only:  # RocksDB makes the folder, not its parents
+            path.parent.mkdir(parents=True, exist_ok=True)
         store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
     except OSError as e:
         if "lock" in str(e).lower():

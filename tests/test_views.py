@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 import sqlite3
 from collections import Counter
@@ -11,11 +12,23 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import Graph, Literal
 
 from kg import views
 from kg.cli import main
-from kg.query import named_queries, named_query, query_source, result_rows, run_named, split_order
+from kg.query import (
+    format_result,
+    named_queries,
+    named_query,
+    named_text,
+    query_source,
+    result_rows,
+    run_named,
+    select_result,
+    split_order,
+)
 from kg.store import from_oxigraph, query_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,6 +61,17 @@ def same_answer(from_view: list, from_store: list, in_listing: list) -> bool:
     """A bound answer from a view is the store's own, row for row, and the rows of the whole listing that
     hold the value, in the listing's order (kg sorts by the ORDER BY columns, then by every column)."""
     return from_view == from_store == in_listing
+
+
+def printed(text: str | None, fmt: str) -> object:
+    """What a reader of ``kg query``'s output sees: the text, or the JSON it holds (rdflib writes its JSON
+    with orjson where that is installed, which spaces it differently)."""
+    return json.loads(text) if fmt == "json" and text is not None else text
+
+
+def as_printed(store: Path, name: str, fmt: str, **params) -> object:
+    """The store's own answer, views aside, as ``kg query --format FMT`` prints it."""
+    return printed(format_result(run_named(query_store(store), name, params=params), None, fmt), fmt)
 
 
 @pytest.fixture(scope="module")
@@ -97,10 +121,14 @@ def test_the_entity_query_is_answered_from_its_keyed_view(store, monkeypatch, le
         expected = in_store(store, "entity", entity=Literal(name))
         from_view = views.from_view(store, query, bound)
         if from_view is None:  # only for a name of a node with fewer rows than kept
+            assert views.text(store, query, bound, "csv") is None
             assert least > 1 and 0 < len(expected) < 3 * least, name
             continue
         answered += 1
         assert rows(from_view) == expected, name
+        for fmt in views.TEXT_FORMATS:
+            assert printed(views.text(store, query, bound, fmt), fmt) == printed(
+                format_result(run_named(query_store(store), "entity", params=bound), None, fmt), fmt), (name, fmt)
         assert rows(views.from_view(store, query, bound, limit=3, offset=1)) == expected[1:4]
         assert rows(run_named(store, "entity", params=bound)) == expected
     assert answered >= (len(names) if least == 1 else 3)
@@ -223,6 +251,75 @@ def test_a_changed_query_text_makes_its_view_stale(store, monkeypatch):
     assert [r[0] for r in found] == sorted((r[0] for r in found), reverse=True)
 
 
+@pytest.mark.parametrize("name", LISTED)
+def test_every_view_writes_the_stores_answer_as_kg_query_prints_it(built, name):
+    """CSV, TSV and JSON written from a view's stored row texts: the whole answer, a page and each
+    parameter's values, the same text as the store's answer printed by kg query."""
+    store, _ = built
+    query = named_query(name)
+    columns = [str(v) for v in run_named(store, name, limit=0).vars]
+    everything = rows(run_named(store, name))
+    for fmt in views.TEXT_FORMATS:
+        assert printed(views.text(store, query, {}, fmt), fmt) == as_printed(store, name, fmt), (name, fmt)
+        page = views.text(store, query, {}, fmt, limit=3, offset=2)
+        assert printed(page, fmt) == printed(format_result(run_named(store, name, limit=3, offset=2), None, fmt), fmt)
+        for param in query.params:
+            for value in sorted({r[columns.index(param)] for r in everything if r[columns.index(param)]})[:5]:
+                bound = {param: Literal(value)}
+                assert printed(views.text(store, query, bound, fmt), fmt) == \
+                    as_printed(store, name, fmt, **bound), (name, param, value, fmt)
+        nothing = views.text(store, query, {query.params[0]: Literal("no such value")}, fmt)
+        assert printed(nothing, fmt) == as_printed(store, name, fmt, **{query.params[0]: Literal("no such value")})
+    assert views.text(store, query, {}, "table") is None  # an aligned table is printed from the rows
+
+
+def test_kg_query_prints_a_whole_listing_from_the_view(store):
+    for fmt in ("csv", "json", "table"):
+        result = kg("query", str(store), "--name", "facts", "--format", fmt)
+        assert result.exit_code == 0, result.output
+        expected = format_result(run_named(query_store(store), "facts"), None, fmt).rstrip("\n")
+        assert printed(result.output.rstrip("\n"), fmt) == printed(expected, fmt), fmt
+    assert views.current(store) >= {"facts"}
+
+
+_ODD = st.text(st.sampled_from([",", '"', "\n", "\r", "\t", " ", "a", "Z", "é", "😀", "\\", "'", "\x01"]),
+               max_size=8)
+_TERMS = st.one_of(
+    st.none(), _ODD.map(ox.Literal), _ODD.map(lambda t: ox.Literal(t, language="en")),
+    st.decimals(allow_nan=False, allow_infinity=False, places=2).map(
+        lambda d: ox.Literal(str(d), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))),
+    st.sampled_from([ox.NamedNode("https://w3id.org/kgnews/ontology#Tariff"), ox.NamedNode("https://example.org/a,b"),
+                     ox.BlankNode("b1")]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_TERMS, _TERMS, _TERMS), max_size=5), st.integers(0, 2), _ODD)
+def test_rows_are_written_as_kg_query_prints_them(values, hole, asked):
+    """Any values (commas, quotes, line breaks, tabs, languages, datatypes, blank nodes, unbound): the
+    stored row texts, joined as a view joins them, are what format_result prints; so is a keyed view's
+    row with the asked value written into its hole."""
+    columns = ["a", "b", "c"]
+    table = [tuple(None if v is None else str(v) for v in row) for row in values
+             if any(v is not None for v in row)]  # rdflib skips a row with nothing bound; kg's queries bind one
+    writer = views._Writer(columns)
+    for fmt in views.TEXT_FORMATS:
+        expected = printed(format_result(select_result(columns, table, views.term), None, fmt), fmt)
+        lines = [writer.row(fmt, list(row))[0] for row in table]
+        if fmt == "json":
+            text = f'{{"results": {{"bindings": [{", ".join(lines)}]}}, "head": {{"vars": {json.dumps(columns)}}}}}'
+        else:
+            text = ("a,b,c\n" if fmt == "csv" else "a\tb\tc\n") + "".join(f"{line}\n" for line in lines)
+        assert printed(text, fmt) == expected
+        value = str(ox.Literal(asked))
+        for row in table:
+            full = list(row)
+            full[hole] = value
+            before, after = writer.row(fmt, [None if i == hole else v for i, v in enumerate(row)], hole)
+            cell = writer.cell(fmt, value)
+            middle = f'"{columns[hole]}": {cell}' if fmt == "json" else cell
+            assert before + middle + after == writer.row(fmt, full)[0]
+
+
 @pytest.mark.parametrize("term", [
     ox.Literal('say "no" \\ then\nnew line\ttab\r\x01\x7f é 😀'), ox.Literal("chef", language="fr"),
     ox.Literal("12.50", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")),
@@ -261,10 +358,14 @@ def test_on_real_news_every_view_answer_is_the_stores_own(nlp, tmp_path, monkeyp
     for entity in [e for e, _ in mentioned.most_common(6)] + [e for e, _ in mentioned.most_common()[-3:]]:
         assert rows(run_named(path, "entity", params={"entity": Literal(entity.lower())})) == \
             in_store(path, "entity", entity=Literal(entity.lower())), entity
+        assert printed(named_text(path, "entity", params={"entity": entity.lower()}, fmt="json"), "json") == \
+            as_printed(path, "entity", "json", entity=Literal(entity.lower())), entity
     for name in LISTED:
         query = named_query(name)
         everything = rows(run_named(path, name))
         assert everything == in_store(path, name), name
+        for fmt in views.TEXT_FORMATS:
+            assert printed(views.text(path, query, {}, fmt), fmt) == as_printed(path, name, fmt), (name, fmt)
         assert rows(run_named(path, name, limit=7, offset=5)) == everything[5:12]
         columns = [str(v) for v in run_named(path, name, limit=0).vars]
         keys = [columns.index(k) for k in split_order(query.sparql)[1]]  # kg sorts as Oxigraph's ORDER BY does

@@ -57,7 +57,7 @@ def query(graph_path: Path | None, sparql: str | None, query_file: Path | None, 
       kg query store/ --name entity --param entity="Scott Bessent" --format csv
       kg query out/graph.ttl 'SELECT (COUNT(*) AS ?n) WHERE { ?f a kg:Tariff }'
     """
-    from ..query import check_params, format_result, named_query, parse_params, query_source, run_named
+    from ..query import check_params, format_result, named_query, named_text, parse_params, query_source
 
     if list_queries:
         click.echo(_list_queries())
@@ -87,7 +87,8 @@ def query(graph_path: Path | None, sparql: str | None, query_file: Path | None, 
     if is_store(graph_path):  # read in place: a build must not start writing while this runs
         hold_reader_lock(graph_path)
     if name:
-        result = run_named(graph_path, name, params=bindings, limit=limit, offset=offset)
+        text = named_text(graph_path, name, params=bindings, fmt=fmt, limit=limit, offset=offset)
     else:
-        result = query_source(graph_path, sparql, bindings=bindings, limit=limit, offset=offset)
-    click.echo(format_result(result, None, fmt).rstrip("\n"))
+        text = format_result(query_source(graph_path, sparql, bindings=bindings, limit=limit, offset=offset),
+                             None, fmt)
+    click.echo(text.rstrip("\n"))
