@@ -206,13 +206,14 @@ class _Writer:
 
     def cell(self, fmt: str, value: str | None) -> str:
         """A value (N-Triples text, None where unbound) as one CSV or TSV field or one JSON term."""
-        cells = self.cells[fmt]
-        found = cells.get(value)
+        found = self.cells[fmt].get(value)
         if found is None:
-            found = cells[value] = self._write(fmt, value)  # type: ignore[arg-type]
+            self._write(value)  # type: ignore[arg-type]
+            found = self.cells[fmt][value]
         return found
 
-    def _write(self, fmt: str, value: str) -> str:
+    def _write(self, value: str) -> None:
+        """Write ``value`` in every format (its rdflib term and display text are made once)."""
         from .query import cell_text
 
         if value.endswith('"') and value.startswith('"'):  # a plain string, most values: no rdflib term needed
@@ -221,20 +222,19 @@ class _Writer:
         else:
             node = term(value)
             shown = cell_text(node, self.graph)
-        if fmt == "json":
-            kind = "uri" if isinstance(node, URIRef) else "bnode" if isinstance(node, BNode) else "literal"
-            binding = {"type": kind, "value": shown if node is None else str(node)}
-            if isinstance(node, Literal) and node.datatype is not None:
-                binding["datatype"] = str(node.datatype)
-            if isinstance(node, Literal) and node.language is not None:
-                binding["xml:lang"] = node.language
-            return json.dumps(binding, ensure_ascii=False)
-        writer, buffer = self.csv[fmt]
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([shown])
-        field = buffer.getvalue()[:-1]
-        return "" if field == '""' else field  # a lone empty field is quoted; among others it is not
+        kind = "uri" if isinstance(node, URIRef) else "bnode" if isinstance(node, BNode) else "literal"
+        binding = {"type": kind, "value": shown if node is None else str(node)}
+        if isinstance(node, Literal) and node.datatype is not None:
+            binding["datatype"] = str(node.datatype)
+        if isinstance(node, Literal) and node.language is not None:
+            binding["xml:lang"] = node.language
+        self.cells["json"][value] = json.dumps(binding, ensure_ascii=False)
+        for fmt, (writer, buffer) in self.csv.items():
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow([shown])
+            field = buffer.getvalue()[:-1]
+            self.cells[fmt][value] = "" if field == '""' else field  # a lone empty field is quoted, not others
 
     def row(self, fmt: str, values: list[str | None], hole: int | None = None) -> tuple[str, str]:
         """The row's text in ``fmt`` as (before, after) the parameter's cell at ``hole`` (None there):

@@ -297,6 +297,15 @@ def test_a_folder_with_other_files_is_never_made_a_store(tmp_path):
         open_store(tmp_path / "nothing", read_only=True)
 
 
+def test_a_new_store_gets_its_missing_parent_folders(tmp_path):
+    store = open_store(tmp_path / "stores" / "2026" / "news")
+    store.add(ox.Quad(ox.NamedNode("https://example.org/a"), ox.NamedNode("https://example.org/p"),
+                      ox.Literal("b"), ox.NamedNode("https://example.org/g")))
+    store.flush()
+    del store
+    assert is_store(tmp_path / "stores" / "2026" / "news")
+
+
 HOLDER = textwrap.dedent("""
     import sys, time, pyoxigraph
     store = pyoxigraph.Store(sys.argv[1])
