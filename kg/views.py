@@ -6,7 +6,11 @@ their first page nearly as long. A *view* is a named query's whole answer, sorte
 of the file ``kg-views.sqlite`` in the store folder, one ``TEXT`` column per returned variable holding
 the N-Triples form of each value (``NULL`` where unbound), with an index on each parameter's column.
 A page is then a range of rows, and a parameter bound to a value an index look-up (``run_named`` goes
-here first).
+here first). Each row is also kept written in CSV, TSV and SPARQL JSON, one table per format, so that
+``kg query --format csv`` (``query.named_text``) has SQLite join a whole answer's rows into its text and
+builds no row in Python: the 147 k mentions of all of Reuters-21578 in about 60 ms, where building the
+rows takes about a second. That text makes the file about four times larger (360 MB beside a 450 MB
+store there).
 
 A view is used only while it is exactly the answer the store would give:
 
@@ -331,10 +335,10 @@ def _keep(path: Path, before: str, answers: list[tuple], *, whole: bool = False)
     file = f"{VIEWS_FILE}.new-{os.getpid()}" if whole else VIEWS_FILE
     if whole:
         (path / file).unlink(missing_ok=True)
-    db = _connect(path, write=True, file=file)
-    if db is None:
-        return False
     try:
+        db = _connect(path, write=True, file=file)
+        if db is None:
+            return False
         with closing(db):
             for query, columns, rows, names in answers:
                 _save(db, query, before, columns, rows, names)

@@ -97,6 +97,18 @@ def test_a_build_stores_the_answers_of_the_named_queries(built):
     assert "entity" in VIEWED and "entity" not in LISTED  # a keyed view: rows by node, nodes by name
 
 
+def test_a_full_refresh_puts_a_new_file_in_place_and_readers_go_on(store):
+    """Refreshing every view writes a new file and renames it over the old one: a reader that opened the
+    old one still reads it, and no half-written file is left behind."""
+    reader = sqlite3.connect(store / views.VIEWS_FILE)
+    before = reader.execute("SELECT COUNT(*) FROM view_mentions").fetchone()
+    assert views.refresh(store) == len(VIEWED)
+    assert reader.execute("SELECT COUNT(*) FROM view_mentions").fetchone() == before
+    reader.close()
+    assert sorted(p.name for p in store.glob("kg-views*")) == [views.VIEWS_FILE]
+    assert views.current(store) == set(VIEWED)
+
+
 def names_in(path: Path) -> list[str]:
     """Every label and alias in the store, as a user might type it."""
     store = query_store(path)
