@@ -9,8 +9,8 @@ A page is then a range of rows, and a parameter bound to a value an index look-u
 here first). Each row is also kept written in CSV, TSV and SPARQL JSON, one table per format, so that
 ``kg query --format csv`` (``query.named_text``) has SQLite join a whole answer's rows into its text and
 builds no row in Python: the 147 k mentions of all of Reuters-21578 in about 60 ms, where building the
-rows takes about a second. That text makes the file about four times larger (360 MB beside a 450 MB
-store there).
+rows takes about a second. That text makes the file three and a half times larger (360 MB beside a
+430 MB store there).
 
 A view is used only while it is exactly the answer the store would give:
 
