@@ -40,12 +40,12 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -448,7 +448,17 @@ def _result(columns: list[str], rows: Iterable[tuple[str | None, ...]]) -> Resul
 def from_view(path: str | Path, query: NamedQuery, bindings: dict[str, Identifier], *, limit: int | None = None,
               offset: int = 0) -> Result | None:
     """The answer of ``query`` with ``bindings`` from its view, or None when no current view can give it."""
-    path = Path(path)
+    return _read(Path(path), query, bindings,
+                 lambda db, folder: _from_table(db, folder, query, bindings, limit=limit, offset=offset))
+
+
+_T = TypeVar("_T")
+
+
+def _read(path: Path, query: NamedQuery, bindings: dict[str, Identifier],
+          answer: Callable[[sqlite3.Connection, Path], _T | None]) -> _T | None:
+    """``answer(db, path)`` from the views file of the store folder ``path``; None when ``query`` has no
+    view, a binding is not one of its parameters, or the file is missing or unreadable."""
     if not has_view(query) or any(key not in query.params for key in bindings):
         return None
     db = _connect(path, write=False)
@@ -456,7 +466,7 @@ def from_view(path: str | Path, query: NamedQuery, bindings: dict[str, Identifie
         return None
     with closing(db):
         try:
-            return _from_table(db, path, query, bindings, limit=limit, offset=offset)
+            return answer(db, path)
         except sqlite3.Error as e:
             log.debug("view %s of %s unreadable: %s", query.name, path, e)
             return None
@@ -567,18 +577,10 @@ def text(path: str | Path, query: NamedQuery, bindings: dict[str, Identifier], f
     ``group_concat`` takes the rows in the order the subquery gives them; the tests check the text
     against the rows, page by page.)
     """
-    path = Path(path)
-    if fmt not in TEXT_FORMATS or not has_view(query) or any(key not in query.params for key in bindings):
+    if fmt not in TEXT_FORMATS:
         return None
-    db = _connect(path, write=False)
-    if db is None:
-        return None
-    with closing(db):
-        try:
-            return _text(db, path, query, bindings, fmt, limit=limit, offset=offset)
-        except sqlite3.Error as e:
-            log.debug("view %s of %s unreadable: %s", query.name, path, e)
-            return None
+    return _read(Path(path), query, bindings,
+                 lambda db, folder: _text(db, folder, query, bindings, fmt, limit=limit, offset=offset))
 
 
 def _text(db: sqlite3.Connection, path: Path, query: NamedQuery, bindings: dict[str, Identifier], fmt: str, *,
