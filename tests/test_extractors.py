@@ -52,6 +52,11 @@ MEMBERSHIP = [
      "chief economist"),
     ("Li Wei, deputy director of China's Ministry of Commerce, spoke to reporters.", "Li Wei",
      "Ministry of Commerce of China", "deputy director"),
+    # the role first, then the name in apposition
+    ("The governor of the Bank of Japan, Kazuo Ueda, said rates would stay low.", "Kazuo Ueda", "Bank of Japan",
+     "governor"),
+    ("The minister arrived with his wife, Maria Lopez, and the deputy director of the Finance Ministry, Carlos "
+     "Ruiz, on Tuesday.", "Carlos Ruiz", "Finance Ministry", "deputy director"),
     # comma between title and name
     ("Britain's Foreign Secretary, David Lammy, flew to Washington.", "David Lammy", "United Kingdom",
      "Foreign Secretary"),
@@ -112,6 +117,37 @@ MEMBERSHIP_NEGATIVE = [
 def test_no_membership(extract_text, text):
     facts = labelled(extract_text(text), "membership")
     assert facts == [], facts
+
+
+@pytest.mark.parametrize("text,holder,other", [
+    ("The king was accompanied by his wife, Lina Haddad and the deputy secretary of the Foreign Ministry, Omar "
+     "Nasser, during the visit.", "Omar Nasser", "Lina Haddad"),
+    ("The envoy travelled with his aide, Peter Lang and the deputy head of the Interior Ministry, Karl Braun, "
+     "during the talks.", None, "Peter Lang"),
+])
+def test_a_role_named_before_its_holder_is_not_given_to_the_name_before_it(extract_text, text, holder, other):
+    """"X and the ROLE of ORG, Y": the parser may hang the role on X as a conjunct; Y holds it."""
+    facts = labelled(extract_text(text), "membership")
+    assert not _has(facts, member=other), facts
+    if holder is not None:
+        assert _has(facts, member=holder), facts
+
+
+@pytest.mark.parametrize("text", [
+    "In a letter to the chairman of the Federal Reserve, Senator Elizabeth Warren wrote that rates were too high.",
+])
+def test_a_name_after_an_introductory_phrase_does_not_take_its_role(extract_text, text):
+    facts = labelled(extract_text(text), "membership")
+    assert not _has(facts, member="Elizabeth Warren", organization="Federal Reserve"), facts
+
+
+@pytest.mark.parametrize("text,person", [
+    ("Sadiq Khan, the mayor of London, said the city would recover.", "Sadiq Khan"),
+    ("The mayor of Tokyo, Yuriko Koike, opened the games.", "Yuriko Koike"),
+])
+def test_a_mayor_of_a_capital_holds_no_role_in_its_countrys_government(extract_text, text, person):
+    facts = labelled(extract_text(text), "membership")
+    assert not _has(facts, member=person), facts
 
 
 # --- tariff ---------------------------------------------------------------------------------

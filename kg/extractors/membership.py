@@ -5,6 +5,7 @@ How news states it, and what each rule reads:
   Stoltenberg", "China's President Xi Jinping", "Grateful Dead drummer Mickey Hart";
 - appositive: "He Yongqian, a spokeswoman for China's Ministry of Commerce", "Wang, deputy director
   of the Finance Ministry";
+- role first, name in apposition: "The governor of the Bank of England, Andrew Bailey, warned";
 - "X of Y" and "X at Y": "Steve Peers of the University of Essex" (no role stated);
 - a role taken or held: "Pelosi was elected Speaker of the House", "McCarthy, who held the post of Speaker";
 - a party label before the name: "Republican Kevin McCarthy".
@@ -109,6 +110,7 @@ def find_memberships(doc: Doc) -> Doc:
     for person in people:
         found.extend(_prefix(person, index))
         found.extend(_appositive(person, index))
+        found.extend(_role_before_name(person, index))
         found.extend(_of_phrase(person, index))
         found.extend(_role_clause(person, index))
         found.extend(_whose_role(person, index))
@@ -120,6 +122,8 @@ def find_memberships(doc: Doc) -> Doc:
                        and r.lower() in _HEAD_OF_STATE}
     for person, role, org, sent, confidence in found:
         if role and role.split()[-1].lower() in _NOT_ROLES:
+            continue
+        if org is not None and _the_city_itself(org):
             continue
         if org is None:
             if role.lower() not in _HEAD_OF_STATE or (person.text, role.lower()) in explicit:
@@ -134,6 +138,18 @@ def find_memberships(doc: Doc) -> Doc:
             fact.attrs.append(("role", role))
         add_fact(doc, fact)
     return doc
+
+
+def _the_city_itself(org: Span) -> bool:
+    """"the mayor of London", "the prosecutor general of Tehran": a capital after "of" is the city, not its
+    country's government (as it is in "Beijing's envoy" or "London said")."""
+    doc = org.doc
+    if coarse(org) != "Country" or gazetteer.kind_of_country_form(org.text) != "capital":
+        return False
+    k = org.start - 1
+    if k >= 0 and doc[k].lower_ == "the":
+        k -= 1
+    return k >= 0 and doc[k].lower_ == "of"
 
 
 def _prefix(person: Span, index: dict[int, Span]) -> list:
@@ -206,9 +222,9 @@ def _appositive(person: Span, index: dict[int, Span]) -> list:
     root = person.root
     # the parser often reads an appositive role as a conjunct: "Daskal of X and contributor to Slate"
     heads = [c for c in root.children if c.dep_ == "appos"
-             or c.dep_ == "conj" and c.pos_ == "NOUN" and c.i not in index]
+             or c.dep_ == "conj" and c.pos_ == "NOUN" and c.i not in index and not _names_its_holder(c, index)]
     for head in heads:
-        roles = [head, *[c for c in head.children if c.dep_ == "conj"]]
+        roles = [head, *[c for c in head.children if c.dep_ == "conj" and not _names_its_holder(c, index)]]
         org = _org_in(head, index)
         for r in roles:
             title = _title_from_head(r)
@@ -218,6 +234,53 @@ def _appositive(person: Span, index: dict[int, Span]) -> list:
             if target is not None:
                 out.append((person, title, target, person.sent, 0.8))
     return out
+
+
+def _role_before_name(person: Span, index: dict[int, Span]) -> list:
+    """"The chief executive of Acme Corp, John Smith, said": a role of an organization or country, then
+    the name in apposition. Only where the parser reads the name as an apposition: in "In a letter to the
+    chairman of the committee, Senator Warren wrote" the name is the subject, not the chairman."""
+    found = _role_named_by(person, index)
+    if found is None:
+        return []
+    noun, org = found
+    return [(person, _title_from_head(noun), org, person.sent, 0.8)]
+
+
+def _names_its_holder(noun: Token, index: dict[int, Span]) -> bool:
+    """Whether a role noun is followed by its own holder's name: "his wife, X and the deputy secretary of
+    the Foreign Ministry, Y" makes Y the deputy secretary, not X."""
+    doc = noun.doc
+    for i in range(noun.i + 1, min(len(doc), noun.i + 16)):
+        m = index.get(i)
+        if m is not None and coarse(m) == "Person" and m.start == i:
+            found = _role_named_by(m, index, appos_only=False)  # read as a conjunct, it still is the holder
+            return found is not None and found[0].i == noun.i
+    return False
+
+
+def _role_named_by(person: Span, index: dict[int, Span], *, appos_only: bool = True) -> tuple[Token, Span] | None:
+    """The role noun and organization of "the ROLE of|for|at [the] ORG, PERSON", or None; with
+    ``appos_only``, only where the parser reads the name as an apposition (else also as a conjunct)."""
+    doc = person.doc
+    if person.root.dep_ not in (("appos",) if appos_only else ("appos", "conj")) or person.start < 4 \
+            or doc[person.start - 1].text != ",":
+        return None
+    org = index.get(person.start - 2)
+    if org is None or org.end != person.start - 1 or coarse(org) not in ("Organization", "Country"):
+        return None
+    k = org.start - 1
+    if k >= 0 and doc[k].lower_ == "the":
+        k -= 1
+    if k < 1 or doc[k].lower_ not in ("of", "for", "at"):
+        return None
+    noun = doc[k - 1]
+    if noun.pos_ not in ("NOUN", "PROPN") or noun.i in index:
+        return None
+    title = _title_from_head(noun)
+    if not title or title.split()[-1].lower() in _NOT_ROLES:
+        return None
+    return noun, org
 
 
 def _hyphen_head(head: Token) -> Token:
