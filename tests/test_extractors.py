@@ -119,6 +119,22 @@ def test_no_membership(extract_text, text):
     assert facts == [], facts
 
 
+def test_a_name_never_runs_past_a_reporting_verb(nlp):
+    """The model sometimes tags "Skadden, Arps said Popeyes" as one organization: the name ends at "said"."""
+    from spacy.tokens import Span
+
+    text = "Tom Ellis of the accounting firm of Price, Waterhouse said Bancorp would restate its results."
+    before = [name for name in nlp.pipe_names if not name.startswith("kg_") or name in ("kg_paragraphs", "kg_document")]
+    with nlp.select_pipes(enable=before):
+        doc = nlp(text)
+    start = next(t.i for t in doc if t.text == "Price")
+    said = next(t.i for t in doc if t.text == "said")
+    doc.ents = [e for e in doc.ents if e.end <= start] + [Span(doc, start, said + 2, label="ORG")]
+    doc = nlp.get_pipe("kg_mentions")(doc)
+    names = [m.text for m in doc.spans["kg_mentions"]]
+    assert "Price, Waterhouse" in names and not any("said" in n for n in names), names
+
+
 @pytest.mark.parametrize("text,holder,other", [
     ("The king was accompanied by his wife, Lina Haddad and the deputy secretary of the Foreign Ministry, Omar "
      "Nasser, during the visit.", "Omar Nasser", "Lina Haddad"),
