@@ -71,6 +71,13 @@ MEMBERSHIP = [
     # a role taken or held
     ("Ursula von der Leyen was elected president of the European Commission in 2019.", "Ursula von der Leyen",
      "European Commission", "president"),
+    # named to a role: the one named holds it, with the organization that names them
+    ("Google hired Sarah Klein as its chief financial officer.", "Sarah Klein", "Google", "chief financial officer"),
+    ("Siemens named Sarah Klein its new chief executive on Tuesday.", "Sarah Klein", "Siemens", "chief executive"),
+    ("Sarah Klein, who was named chief executive of Google last year, said revenue grew.", "Sarah Klein", "Google",
+     "chief executive"),
+    # leaving a role: it was held
+    ("Sarah Klein will step down as chairman of Unilever next year.", "Sarah Klein", "Unilever", "chairman"),
     # working for an organization
     ("Laura Chen works for Samsung Electronics and lives in Seoul.", "Laura Chen", "Samsung Electronics", None),
     # copula with a role
@@ -147,6 +154,22 @@ def test_a_role_named_before_its_holder_is_not_given_to_the_name_before_it(extra
     assert not _has(facts, member=other), facts
     if holder is not None:
         assert _has(facts, member=holder), facts
+
+
+def test_who_names_someone_to_a_role_does_not_hold_it(extract_text):
+    facts = labelled(extract_text("President Joe Biden nominated Janet Yellen as secretary of the Treasury."),
+                     "membership")
+    assert _has(facts, member="Janet Yellen", role="secretary"), facts
+    assert not any(f["member"] == ["Joe Biden"] and f.get("role") == "secretary" for f in facts), facts
+
+
+def test_a_past_presidency_leaves_the_documents_country_to_the_unqualified_president(extract_text):
+    text = ("Jacques Chirac, who served as President of France for twelve years, died in Paris. In 2003 he "
+            "opposed the United States over Iraq. Former president Nicolas Sarkozy said France had lost a "
+            "statesman.")
+    facts = labelled(extract_text(text), "membership")
+    assert _has(facts, member="Jacques Chirac", organization="France"), facts
+    assert not _has(facts, member="Nicolas Sarkozy", organization="United States"), facts
 
 
 @pytest.mark.parametrize("text", [

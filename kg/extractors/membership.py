@@ -27,8 +27,13 @@ NAME = "kg_membership"
 # Titles that name a country's office even when the country goes unsaid ("President Reagan").
 _HEAD_OF_STATE = {"president", "prime minister", "premier", "chancellor", "king", "queen", "emperor",
                   "supreme leader", "head of state", "president-elect", "vice president"}
-_ROLE_VERBS = {"elect", "name", "appoint", "nominate", "become", "serve", "hold", "resume", "assume", "take",
-               "choose", "select", "install", "promote", "swear"}
+# Verbs that give someone a role: the one given it is the object, or the subject of the passive
+# ("Biden nominated Yellen as secretary", "Yellen was nominated"), never the active subject.
+_APPOINT_VERBS = {"elect", "name", "appoint", "nominate", "choose", "select", "install", "promote", "swear", "hire",
+                  "recruit"}
+# Verbs whose subject holds the role: "became Speaker", "held the post of", "will step down as chairman".
+_HOLD_VERBS = {"become", "serve", "hold", "resume", "assume", "take", "resign", "retire", "quit", "step"}
+_ROLE_VERBS = _APPOINT_VERBS | _HOLD_VERBS
 _ROLE_NOUNS_OF_POST = {"post", "office", "position", "role", "job", "seat", "title"}
 # Nouns of family and circumstance, not roles in an organization ("the son of Indian immigrants").
 _NOT_ROLES = {"son", "daughter", "wife", "husband", "brother", "sister", "mother", "father", "widow", "widower",
@@ -107,20 +112,23 @@ def find_memberships(doc: Doc) -> Doc:
     index = mention_index(doc)
     people = [m for m in mentions(doc) if coarse(m) == "Person"]
     found: list[tuple[Span, str, Span | None, Span, float]] = []  # person, role, org, sentence, confidence
+    held: list[tuple[Span, str, Span | None, Span, float]] = []  # roles taken, held or left: often past ones
     for person in people:
         found.extend(_prefix(person, index))
         found.extend(_appositive(person, index))
         found.extend(_role_before_name(person, index))
         found.extend(_of_phrase(person, index))
-        found.extend(_role_clause(person, index))
+        held.extend(_role_clause(person, index))
         found.extend(_whose_role(person, index))
         found.extend(_work_clause(person, index))
         found.extend(_possessed_org(person, index))
     home = _home_country(doc)
-    explicit = {(p.text, r.lower()) for p, r, o, _, _ in found if o is not None}
+    explicit = {(p.text, r.lower()) for p, r, o, _, _ in found + held if o is not None}
+    # a country whose head of state is named with it is not the one of an unqualified "President X";
+    # a post someone "served as" or "was elected to" may be a past one, and takes no country
     taken_countries = {o.kb_id_ for p, r, o, _, _ in found if o is not None and coarse(o) == "Country"
                        and r.lower() in _HEAD_OF_STATE}
-    for person, role, org, sent, confidence in found:
+    for person, role, org, sent, confidence in found + held:
         if role and role.split()[-1].lower() in _NOT_ROLES:
             continue
         if org is not None and _the_city_itself(org):
@@ -467,27 +475,44 @@ def _of_phrase(person: Span, index: dict[int, Span]) -> list:
 
 
 def _role_clause(person: Span, index: dict[int, Span]) -> list:
-    """"Pelosi was elected Speaker of the House", "who held the post of Speaker"."""
+    """"Pelosi was elected Speaker of the House", "who held the post of Speaker", "Siemens named Klein its
+    chief executive", "Klein will step down as chairman of Unilever"."""
     out = []
     root = person.root
-    verb = root.head if root.dep_ in ("nsubj", "nsubjpass") else None
-    if root.dep_ in ("appos",) or root.dep_ == "nsubj" and root.head.pos_ == "AUX":
-        verb = root.head
-    if verb is None:
-        # "McCarthy, who held ..." — the relative clause hangs off the name
-        rel = next((c for c in root.children if c.dep_ == "relcl"), None)
-        verb = rel
-    if verb is None or verb.lemma_.lower() not in _ROLE_VERBS:
-        return out
-    for t in verb.subtree:
-        if t.i in range(person.start, person.end):
+    verbs: list[tuple[Token, str]] = []  # (verb, how the person stands to it)
+    if root.dep_ in ("nsubj", "nsubjpass", "dobj"):
+        verbs.append((root.head, root.dep_))
+    if root.dep_ == "appos":
+        verbs.append((root.head, "nsubj"))
+    # "McCarthy, who held ...", "Klein, who was named ...": the relative pronoun stands for the name
+    for rel in (c for c in root.children if c.dep_ == "relcl"):
+        pronoun = next((c for c in rel.children if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("who", "that")),
+                       None)
+        if pronoun is not None:
+            verbs.append((rel, pronoun.dep_))
+    for verb, stance in verbs:
+        lemma = verb.lemma_.lower()
+        if lemma not in _ROLE_VERBS:
             continue
-        if t.head.i != verb.i and t.head.lemma_.lower() not in _ROLE_NOUNS_OF_POST and t.head.dep_ != "prep":
+        if lemma in _APPOINT_VERBS and (stance == "nsubj" and any(c.dep_ == "dobj" for c in verb.children)
+                                        or stance == "dobj" and verb.dep_ == "relcl"):
+            continue  # the one who names someone else is not the one named
+        if lemma in _HOLD_VERBS and stance == "dobj":
             continue
-        if t.pos_ in ("NOUN", "PROPN") and (t.lower_ in _title_vocab()):
-            org = _org_in(t, index)
-            if org is not None:
-                out.append((person, _title_from_head(t) or t.text, org, person.sent, 0.7))
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        for t in verb.subtree:
+            if t.i in range(person.start, person.end):
+                continue
+            if t.head.i != verb.i and t.head.lemma_.lower() not in _ROLE_NOUNS_OF_POST and t.head.dep_ != "prep":
+                continue
+            if t.pos_ in ("NOUN", "PROPN") and (t.lower_ in _title_vocab()):
+                org = _org_in(t, index)
+                if org is None and subject is not None and subject.i in index \
+                        and coarse(index[subject.i]) == "Organization" \
+                        and any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in t.children):
+                    org = index[subject.i]  # "Siemens named Klein its chief executive"
+                if org is not None:
+                    out.append((person, _title_from_head(t) or t.text, org, person.sent, 0.7))
     return out
 
 
