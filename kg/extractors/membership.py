@@ -494,8 +494,7 @@ def _role_clause(person: Span, index: dict[int, Span]) -> list:
         lemma = verb.lemma_.lower()
         if lemma not in _ROLE_VERBS:
             continue
-        if lemma in _APPOINT_VERBS and (stance == "nsubj" and any(c.dep_ == "dobj" for c in verb.children)
-                                        or stance == "dobj" and verb.dep_ == "relcl"):
+        if lemma in _APPOINT_VERBS and stance == "nsubj" and any(c.dep_ == "dobj" for c in verb.children):
             continue  # the one who names someone else is not the one named
         if lemma in _HOLD_VERBS and stance == "dobj":
             continue
