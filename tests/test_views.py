@@ -186,6 +186,8 @@ def test_a_write_outside_kg_is_never_answered_from_a_stale_view(store):
     writer.flush()
     del writer
     assert views.current(store) == set()
+    assert views.text(store, named_query("roles"), {}, "csv") is None  # no stale text either
+    assert "Zed Outsider" in named_text(store, "roles", fmt="csv")
     after = rows(run_named(store, "roles"))
     assert len(after) == len(before) + 1 and any("Zed Outsider" in r for r in after)
     assert rows(run_named(store, "roles", params={"person": Literal("Zed Outsider")})) == \
