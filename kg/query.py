@@ -80,6 +80,27 @@ def display_graph() -> Graph:
     return g
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def json_term(term: Any) -> dict[str, Any]:
+    """A pyoxigraph term as a SPARQL 1.1 JSON results value (``{"type": "uri", "value": …}``), as rdflib's
+    serializer writes the same term."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != _XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    parts = {"subject": term.subject, "predicate": term.predicate, "object": term.object}
+    return {"type": "triple", "value": {k: json_term(v) for k, v in parts.items()}}
+
+
 def format_result(result: Result, graph: Graph | None = None, fmt: str = "table") -> str:
     """Render a result as an aligned table, CSV, TSV or SPARQL 1.1 JSON (``graph`` lends its prefixes)."""
     graph = display_graph() if graph is None else graph
@@ -479,15 +500,14 @@ def run_named(source: str | Path | ox.Store | Graph, name: str, *, params: dict[
         if isinstance(bindings.get(param), Literal) and re.fullmatch(r"[A-Za-z]\w*", str(bindings[param]))}
     if not isinstance(source, (ox.Store, Graph)):
         from . import views
-        from .store import is_store, resolve_source
 
-        folder = resolve_source(source)
-        viewed = is_store(folder) and views.has_view(query)
+        folder = _store_folder(source)
+        viewed = folder is not None and views.has_view(query)
         if viewed:  # a stored answer needs no store opened at all
             found = views.from_view(folder, query, bindings, limit=limit, offset=offset)
             if found is not None:
                 return found
-        source = query_store(folder)  # opened once for both tries below
+        source = query_store(source)  # opened once for both tries below
         if viewed and not bindings:
             return views.listing(folder, source, query, limit=limit, offset=offset)
     for param, variable in query.casefold:
@@ -502,6 +522,16 @@ def run_named(source: str | Path | ox.Store | Graph, name: str, *, params: dict[
                         sort_here=True)
 
 
+def _store_folder(source: str | Path | ox.Store | Graph) -> Path | None:
+    """The store folder ``source`` names, where named queries may have views; None for anything else."""
+    if isinstance(source, (ox.Store, Graph)):
+        return None
+    from .store import is_store, resolve_source
+
+    folder = resolve_source(source)
+    return folder if is_store(folder) else None
+
+
 def named_text(source: str | Path, name: str, *, params: dict[str, object] | None = None, fmt: str = "table",
                limit: int | None = None, offset: int = 0) -> str:
     """The answer of the shipped query ``name`` printed in ``fmt``, as ``format_result(run_named(...))``
@@ -513,12 +543,9 @@ def named_text(source: str | Path, name: str, *, params: dict[str, object] | Non
     query = named_query(name)
     bindings = {k: _term(v) for k, v in (params or {}).items()}
     check_params(query.sparql, bindings, required=query.required)
-    if fmt in views.TEXT_FORMATS and not isinstance(source, (ox.Store, Graph)):
-        from .store import is_store, resolve_source
-
-        folder = resolve_source(source)
-        if is_store(folder):
-            found = views.text(folder, query, bindings, fmt, limit=limit, offset=offset)
-            if found is not None:
-                return found
+    folder = _store_folder(source) if fmt in views.TEXT_FORMATS else None
+    if folder is not None:
+        found = views.text(folder, query, bindings, fmt, limit=limit, offset=offset)
+        if found is not None:
+            return found
     return format_result(run_named(source, name, params=params, limit=limit, offset=offset), None, fmt)

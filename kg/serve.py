@@ -38,6 +38,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from .errors import KgError
+from .query import json_term
 
 log = logging.getLogger(__name__)
 
@@ -114,22 +115,6 @@ class _Timeout(Exception):
 
 # --- result serializers ----------------------------------------------------------------------------
 
-def _json_term(term: Any) -> dict[str, Any]:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != _XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    parts = {"subject": term.subject, "predicate": term.predicate, "object": term.object}
-    return {"type": "triple", "value": {k: _json_term(v) for k, v in parts.items()}}
-
-
 def _xml_term(term: Any) -> str:
     if isinstance(term, ox.NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
@@ -156,7 +141,7 @@ def _csv_cell(term: Any) -> str:
 def serialize_table(variables: list[str], rows: list[list[Any]], fmt: str) -> bytes:
     """SELECT results in SPARQL 1.1 JSON, XML, CSV or TSV; a row holds pyoxigraph terms or None."""
     if fmt == "json":
-        bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
+        bindings = [{v: json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
                     for row in rows]
         doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
         return json.dumps(doc, ensure_ascii=False).encode("utf-8")

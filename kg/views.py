@@ -149,14 +149,11 @@ def _connect(path: Path, *, write: bool, file: str = VIEWS_FILE) -> sqlite3.Conn
 Rows = list[tuple[str | None, ...]]
 
 
-def _compute(store: ox.Store, query: NamedQuery) -> tuple[list[str], Rows, Rows | None]:
-    """The columns and sorted rows of ``query``'s whole answer, each value in N-Triples form; for a keyed
-    view, the rows of the nodes it keeps and every ``(name in lower case, node, kept)``."""
+def _compute(store: ox.Store, query: NamedQuery) -> tuple[list[str], list[tuple], Rows | None]:
+    """The columns and sorted rows of ``query``'s whole answer (pyoxigraph terms, None where unbound); for
+    a keyed view, the rows of the nodes it keeps and every ``(name in lower case, node, kept)``."""
     from .query import QUERY_PREFIXES, bind_inline, projection, sorted_solutions, split_order
     from .store import from_oxigraph
-
-    def text(rows: Iterable[Iterable[object]]) -> Rows:
-        return [tuple(None if t is None else str(t) for t in row) for row in rows]
 
     split = split_order(query.sparql)
     keyed = _keyed(query)
@@ -174,13 +171,13 @@ def _compute(store: ox.Store, query: NamedQuery) -> tuple[list[str], Rows, Rows 
             columns, solutions = sorted_solutions(store.query(view, prefixes=QUERY_PREFIXES),
                                                   split[1] if split else [])
         names = sorted((name, str(key), int(key in kept)) for name, key in pairs)
-        return columns, text(solutions), names
+        return columns, solutions, names
     answer = store.query(split[0] if split else query.sparql, prefixes=QUERY_PREFIXES)
     if split:  # sorted here, as run_named sorts the store's answers: the same order either way
         columns, solutions = sorted_solutions(answer, split[1])
     else:
-        columns, solutions = [v.value for v in answer.variables], list(answer)
-    return columns, text(solutions), None
+        columns, solutions = [v.value for v in answer.variables], [tuple(row) for row in answer]
+    return columns, solutions, None
 
 
 #: The formats ``text`` writes from a view: each row is also kept written in each of them, in a table of
@@ -202,37 +199,28 @@ class _Writer:
 
         self.graph = display_graph()
         self.keys = [f"{json.dumps(c)}: " for c in columns]
-        self.cells: dict[str, dict[str | None, str]] = {fmt: {None: ""} for fmt in TEXT_FORMATS}
+        self.cells: dict[str, dict[object, str]] = {fmt: {None: ""} for fmt in TEXT_FORMATS}
         self.csv = {}
         for fmt, delimiter in _DELIMITERS.items():
             buffer = io.StringIO()
             self.csv[fmt] = csv.writer(buffer, delimiter=delimiter, lineterminator="\n"), buffer
 
-    def cell(self, fmt: str, value: str | None) -> str:
-        """A value (N-Triples text, None where unbound) as one CSV or TSV field or one JSON term."""
+    def cell(self, fmt: str, value: object) -> str:
+        """A value (a pyoxigraph term, None where unbound) as one CSV or TSV field or one JSON term."""
         found = self.cells[fmt].get(value)
         if found is None:
-            self._write(value)  # type: ignore[arg-type]
+            self._write(value)
             found = self.cells[fmt][value]
         return found
 
-    def _write(self, value: str) -> None:
-        """Write ``value`` in every format (its rdflib term and display text are made once)."""
-        from .query import cell_text
+    def _write(self, value: object) -> None:
+        """Write ``value`` in every format."""
+        from .query import cell_text, json_term
 
-        if value.endswith('"') and value.startswith('"'):  # a plain string, most values: no rdflib term needed
-            node: Identifier | None = None
-            shown = _unescape(value[1:-1])
-        else:
-            node = term(value)
-            shown = cell_text(node, self.graph)
-        kind = "uri" if isinstance(node, URIRef) else "bnode" if isinstance(node, BNode) else "literal"
-        binding = {"type": kind, "value": shown if node is None else str(node)}
-        if isinstance(node, Literal) and node.datatype is not None:
-            binding["datatype"] = str(node.datatype)
-        if isinstance(node, Literal) and node.language is not None:
-            binding["xml:lang"] = node.language
-        self.cells["json"][value] = json.dumps(binding, ensure_ascii=False)
+        # as format_result shows it: an IRI with kg's prefixes, any other value its text
+        shown = cell_text(URIRef(value.value), self.graph) if isinstance(value, ox.NamedNode) \
+            else getattr(value, "value", str(value))
+        self.cells["json"][value] = json.dumps(json_term(value), ensure_ascii=False)
         for fmt, (writer, buffer) in self.csv.items():
             buffer.seek(0)
             buffer.truncate()
@@ -240,7 +228,7 @@ class _Writer:
             field = buffer.getvalue()[:-1]
             self.cells[fmt][value] = "" if field == '""' else field  # a lone empty field is quoted, not others
 
-    def row(self, fmt: str, values: list[str | None], hole: int | None = None) -> tuple[str, str]:
+    def row(self, fmt: str, values: list, hole: int | None = None) -> tuple[str, str]:
         """The row's text in ``fmt`` as (before, after) the parameter's cell at ``hole`` (None there):
         the value asked for is written in between when the view answers (``cell``)."""
         cells = self.cells[fmt]
@@ -261,7 +249,7 @@ def _text_table(name: str, fmt: str) -> str:
     return _quoted(f"view_{name} {fmt}")
 
 
-def _texts(query: NamedQuery, columns: list[str], rows: Rows, fmt: str, *, keyed: bool,
+def _texts(query: NamedQuery, columns: list[str], rows: list[tuple], fmt: str, *, keyed: bool,
            writers: dict[tuple[str, ...], _Writer]) -> Iterable[tuple[int, str, str]]:
     """``(pos, before, after)``: each row of a view written in ``fmt``; a keyed view's rows in the query's
     own columns, with a hole where its parameter goes."""
@@ -270,7 +258,7 @@ def _texts(query: NamedQuery, columns: list[str], rows: Rows, fmt: str, *, keyed
     if not keyed:
         writer = writers.setdefault(tuple(columns), _Writer(columns))
         for pos, row in enumerate(rows):
-            yield (pos, *writer.row(fmt, row))  # type: ignore[arg-type]
+            yield (pos, *writer.row(fmt, list(row)))
         return
     (param, _), = query.casefold
     answer = projection(query.sparql) or []
@@ -282,7 +270,7 @@ def _texts(query: NamedQuery, columns: list[str], rows: Rows, fmt: str, *, keyed
         yield (pos, *writer.row(fmt, [None if c == param else row[at[c]] for c in answer], hole))
 
 
-def _save(db: sqlite3.Connection, query: NamedQuery, stamp: str, columns: list[str], rows: Rows,
+def _save(db: sqlite3.Connection, query: NamedQuery, stamp: str, columns: list[str], rows: list[tuple],
           names: Rows | None = None) -> None:
     table, writers = _table(query.name), {}  # type: ignore[var-annotated]
     with db:  # one transaction: a reader sees the old view or the new one
@@ -290,7 +278,7 @@ def _save(db: sqlite3.Connection, query: NamedQuery, stamp: str, columns: list[s
         db.execute(f"CREATE TABLE {table} (pos INTEGER PRIMARY KEY, "
                    + ", ".join(f"{_quoted(c)} TEXT" for c in columns) + ")")
         db.executemany(f"INSERT INTO {table} VALUES (?, {', '.join('?' * len(columns))})",
-                       ((i, *row) for i, row in enumerate(rows)))
+                       ((i, *(None if t is None else str(t) for t in row)) for i, row in enumerate(rows)))
         for fmt in TEXT_FORMATS:
             texts = _text_table(query.name, fmt)
             db.execute(f"DROP TABLE IF EXISTS {texts}")
@@ -480,8 +468,9 @@ def listing(path: str | Path, store: ox.Store, query: NamedQuery, *, limit: int 
     before = fingerprint(path)
     columns, rows, names = _compute(store, query)
     _keep(path, before, [(query, columns, rows, names)])
-    end = None if limit is None else offset + limit
-    return _result(columns, rows[offset:end])
+    from .query import select_result
+
+    return select_result(columns, rows[offset:None if limit is None else offset + limit])
 
 
 def _quoted(name: str) -> str:
@@ -596,7 +585,7 @@ def _text(db: sqlite3.Connection, path: Path, query: NamedQuery, bindings: dict[
         if found is None:
             return None
         writer = _Writer(found.answer)
-        hole = writer.cell(fmt, found.value)
+        hole = writer.cell(fmt, to_oxigraph(bindings[found.param]))
         if fmt == "json":
             hole = writer.keys[found.answer.index(found.param)] + hole
         answer = found.answer
